@@ -1,0 +1,280 @@
+"""Lumen's one settings module, driven entirely by environment variables.
+
+Every variable is listed in README.md and .env.example. Secrets may also be given as a path in
+`<NAME>_FILE` (Docker/Kubernetes secrets). With DEBUG off a missing secret stops start-up with a
+message naming it; with DEBUG on, secrets come from a git-ignored file generated once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from lumen.lib import devsecrets
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATE_DIR = BASE_DIR / ".lumen"  # git-ignored: embedded database, dev secrets, raw downloads
+
+env = environ.FileAwareEnv()
+environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
+
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def _secret(name: str) -> str:
+    """A secret from the environment; generated for development, mandatory in production."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if DEBUG:
+        return devsecrets.load_or_create(STATE_DIR / "dev-secrets.json")[name]
+    raise ImproperlyConfigured(
+        f"{name} is not set. Lumen refuses to start in production (DEBUG off) without it: "
+        f"set {name} or {name}_FILE in the environment (see .env.example)."
+    )
+
+
+def _fernet_keys(raw: str) -> str:
+    from cryptography.fernet import Fernet
+
+    for key in raw.split(","):
+        try:
+            Fernet(key.strip())
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEY must be one or more comma-separated Fernet keys "
+                "(generate one with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`)."
+            ) from exc
+    return raw
+
+
+SECRET_KEY = _secret("SECRET_KEY")
+# Several keys, comma-separated, allow rotation: the first encrypts, all decrypt.
+FIELD_ENCRYPTION_KEY = _fernet_keys(_secret("FIELD_ENCRYPTION_KEY"))
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must list the host names Lumen serves (no wildcard) when DEBUG is off."
+    )
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "auditlog",
+    "django_q",
+    "lumen.accounts",
+    "knowledge",
+    "patients",
+    "pharma",
+    "training",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+ROOT_URLCONF = "lumen.urls"
+WSGI_APPLICATION = "lumen.wsgi.application"
+ASGI_APPLICATION = "lumen.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lumen.context_processors.roles",
+            ],
+        },
+    }
+]
+
+# --- Database ---------------------------------------------------------------------------
+# DATABASE_URL unset means the embedded PostgreSQL + pgvector (dev, tests, CI), started on
+# first use and reused by every later process.
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db_url("DATABASE_URL")}
+else:
+    from lumen import embedded_db
+
+    DATABASES = {"default": embedded_db.ensure_running(embedded_db.default_pgdata())}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared across gunicorn workers without Redis: allauth's login rate limits live here.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lumen_cache",
+    }
+}
+
+# --- Accounts ---------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+ACCOUNT_ADAPTER = "lumen.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# No "remember me": the inactivity timeout below must apply to everyone.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lumen] "
+# allauth's defaults rate-limit failed logins per IP and per account; kept explicit here.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "confirm_email": "1/3m/key",
+}
+MFA_ADAPTER = "lumen.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Lumen"
+
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # each request pushes expiry forward: an *inactivity* timeout
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Audit ------------------------------------------------------------------------------
+# Values of masked (PHI) fields never reach the audit table: the entry keeps who, when and
+# which field changed, and stores "[redacted]" instead of the value.
+AUDITLOG_MASK_CALLABLE = "lumen.lib.audit.redact"
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# --- Tasks (django-q2, Django ORM as broker: no Redis) ----------------------------------
+Q_CLUSTER = {
+    "name": "lumen",
+    "orm": "default",
+    "workers": env.int("LUMEN_WORKERS", default=2),
+    "timeout": env.int("LUMEN_TASK_TIMEOUT", default=600),
+    "retry": env.int("LUMEN_TASK_TIMEOUT", default=600) + 60,  # must exceed timeout
+    "max_attempts": 3,
+    "catch_up": False,
+    "poll": 1,
+    "sync": env.bool("LUMEN_TASKS_SYNC", default=False),  # tests run tasks inline
+}
+
+# --- Email ------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+)
+globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ...
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lumen <no-reply@lumen.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Generation -------------------------------------------------------------------------
+LUMEN_GENERATOR = env.str("LUMEN_GENERATOR", default="extractive")
+if LUMEN_GENERATOR not in {"extractive", "tgi", "openai"}:
+    raise ImproperlyConfigured(
+        f"LUMEN_GENERATOR must be extractive, tgi or openai, not {LUMEN_GENERATOR!r}."
+    )
+LUMEN_GENERATOR_URL = env.str("LUMEN_GENERATOR_URL", default="")
+if LUMEN_GENERATOR != "extractive" and not LUMEN_GENERATOR_URL:
+    raise ImproperlyConfigured(
+        f"LUMEN_GENERATOR={LUMEN_GENERATOR} needs LUMEN_GENERATOR_URL (the server's root URL)."
+    )
+LUMEN_GENERATOR_ADAPTER_ID = env.str("LUMEN_GENERATOR_ADAPTER_ID", default="")
+LUMEN_GENERATOR_TIMEOUT = env.float("LUMEN_GENERATOR_TIMEOUT", default=30.0)
+LUMEN_GENERATOR_MAX_TOKENS = env.int("LUMEN_GENERATOR_MAX_TOKENS", default=512)
+LUMEN_GENERATOR_TEMPERATURE = env.float("LUMEN_GENERATOR_TEMPERATURE", default=0.2)
+LUMEN_HEALTH_TIMEOUT = env.float("LUMEN_HEALTH_TIMEOUT", default=2.0)
+
+# --- Static files, i18n -----------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env.bool("STATIC_MANIFEST", default=not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# In development whitenoise serves straight from the app and project static folders.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=STATE_DIR / "media")
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Production hardening (all on unless DEBUG) -----------------------------------------
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Logging: never PHI; request bodies are not logged anywhere -------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "django_q": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
+    },
+}

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PharmaConfig(AppConfig):
+    name = "pharma"
+    verbose_name = "Pharma"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from pharma.models import Invitation, Membership, Organisation
+
+        auditlog.register(Organisation)
+        auditlog.register(Membership)
+        auditlog.register(Invitation, exclude_fields=["token"])

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from pharma import views
+
+app_name = "pharma"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+]

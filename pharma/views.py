@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from lumen.accounts.decorators import role_required
+from lumen.accounts.roles import Role
+from pharma import services
+from pharma.forms import AcceptInvitationForm
+from pharma.models import Invitation
+from pharma.selectors import organisation_for
+
+
+@role_required(Role.PHARMA)
+def home(request: HttpRequest) -> HttpResponse:
+    organisation = organisation_for(request.user)
+    members = organisation.memberships.select_related("user") if organisation else []
+    return render(request, "pharma/home.html", {"organisation": organisation, "members": members})
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Redeem an emailed invitation: new users choose a password; a signed-in user with the
+    invited address just joins."""
+    pending = Invitation.objects.pending().select_related("organisation").filter(token=token)
+    invite = pending.first()
+    if invite is None:
+        return render(request, "pharma/invitation_invalid.html", status=404)
+
+    signed_in = request.user if request.user.is_authenticated else None
+    form = None if signed_in else AcceptInvitationForm(request.POST or None, email=invite.email)
+    if request.method == "POST" and (signed_in or form.is_valid()):
+        try:
+            user = services.invitation_accept(
+                token=token,
+                name=form.cleaned_data["name"] if form else "",
+                password=form.cleaned_data["password1"] if form else None,
+                user=signed_in,
+            )
+        except services.InvitationError as exc:
+            messages.error(request, str(exc))
+        else:
+            if not signed_in:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invite.organisation.name}.")
+            return redirect("pharma:home")
+    return render(request, "pharma/invitation.html", {"invite": invite, "form": form})

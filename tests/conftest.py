@@ -1,0 +1,79 @@
+"""Shared fixtures: people, named for who they are (STYLE.md), and fast test settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from lumen.accounts.roles import Role
+from lumen.accounts.services import user_ensure
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _person(email: str, role: Role, name: str):
+    user, _ = user_ensure(email=email, password=PASSWORD, role=role, name=name)
+    return user
+
+
+@pytest.fixture
+def alice_patient(db):
+    return _person("alice@example.com", Role.PATIENT, "Alice Patient")
+
+
+@pytest.fixture
+def bob_patient(db):
+    return _person("bob@example.com", Role.PATIENT, "Bob Patient")
+
+
+@pytest.fixture
+def acme(db):
+    from pharma.models import Organisation
+
+    return Organisation.objects.create(name="Acme Pharma")
+
+
+@pytest.fixture
+def globex(db):
+    from pharma.models import Organisation
+
+    return Organisation.objects.create(name="Globex Biologics")
+
+
+@pytest.fixture
+def acme_qa(acme):
+    from pharma.models import Membership
+
+    user = _person("quinn@acme.example", Role.PHARMA, "Quinn QA")
+    Membership.objects.create(user=user, organisation=acme)
+    return user
+
+
+@pytest.fixture
+def globex_qa(globex):
+    from pharma.models import Membership
+
+    user = _person("gina@globex.example", Role.PHARMA, "Gina QA")
+    Membership.objects.create(user=user, organisation=globex)
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    return _person("sam@lumen.example", Role.STAFF, "Sam Staff")
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real login form, as a browser would."""
+
+    def _login(user, password: str = PASSWORD):
+        response = client.post("/accounts/login/", {"login": user.email, "password": password})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return _login

@@ -1,0 +1,1 @@
+"""Training runs (issue 7): dataset building, QLoRA fine-tuning, evaluation, export."""
