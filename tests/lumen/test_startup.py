@@ -22,7 +22,9 @@ PRODUCTION = {
 
 
 def _manage(*args: str, drop: tuple[str, ...] = (), **overrides: str):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", *PRODUCTION}}
+    # A clean production environment: nothing the test session set for itself leaks in.
+    leaked = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *PRODUCTION}
+    env = {k: v for k, v in os.environ.items() if k not in leaked}
     env.update(PRODUCTION)
     env.update(overrides)
     for name in drop:
