@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def worker(transactional_db):
+def worker(transactional_db, tmp_path):
     """`manage.py qcluster` against the test database, as `make run` starts it."""
     db = connection.settings_dict
     env = {
@@ -26,18 +26,23 @@ def worker(transactional_db):
         "LUMEN_TASKS_SYNC": "0",
         "LUMEN_WORKERS": "1",
     }
+    log = (tmp_path / "qcluster.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
-    process.stderr.close()
+    process.terminate()  # the cluster's own SIGTERM handler stops its children in order
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    log.close()
 
 
 def test_a_queued_task_is_run_by_the_worker_process(worker, monkeypatch):
