@@ -24,13 +24,7 @@ def ensure_running(pgdata: Path) -> dict[str, object]:
     """Start (or find) the embedded server for `pgdata` and return Django DATABASES settings."""
     import psycopg
 
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back to
-        # /tmp/runtime-<uid>, which is what we want.
-        warnings.simplefilter("ignore")
-        import pgserver  # imported here: production (DATABASE_URL set) never loads it
-        import pgserver.utils
-
+    pgserver = _import_pgserver()
     info = pgserver.utils.PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running() or info.status != "ready":
         pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -59,10 +53,22 @@ def ensure_running(pgdata: Path) -> dict[str, object]:
     }
 
 
+def _import_pgserver():
+    """pgserver, imported only when needed: production (DATABASE_URL set) never loads it."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back to
+        # /tmp/runtime-<uid>, which is what we want.
+        warnings.simplefilter("ignore")
+        import pgserver
+        import pgserver._commands
+        import pgserver.utils
+    return pgserver
+
+
 def stop(pgdata: Path) -> bool:
     """Stop the embedded server if it runs; return whether one was stopped."""
-    import pgserver.utils
-    from pgserver._commands import pg_ctl
+    pgserver = _import_pgserver()
+    pg_ctl = pgserver._commands.pg_ctl
 
     info = pgserver.utils.PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running():
@@ -93,7 +99,5 @@ if __name__ == "__main__":  # pragma: no cover - operator entry point
     elif action == "start":
         print(ensure_running(path)["HOST"])
     else:
-        import pgserver.utils
-
-        info = pgserver.utils.PostmasterInfo.read_from_pgdata(path)
+        info = _import_pgserver().utils.PostmasterInfo.read_from_pgdata(path)
         print("running" if info is not None and info.is_running() else "not running")

@@ -15,6 +15,9 @@ class AccountsConfig(AppConfig):
         # Permissions only exist after every app's post_migrate; run after them all.
         post_migrate.connect(sync_role_groups, dispatch_uid="lumen.sync_role_groups")
 
+        from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+
         from lumen.accounts.models import User
 
         # Who holds an account, and which roles they have, is regulated data.
@@ -23,3 +26,6 @@ class AccountsConfig(AppConfig):
             exclude_fields=["password", "last_login"],
             m2m_fields={"groups"},
         )
+        auditlog.register(EmailAddress)
+        # Turning two-factor on or off is audited; the secret itself never is.
+        auditlog.register(Authenticator, exclude_fields=["data"])

@@ -51,3 +51,17 @@ def test_activated_totp_is_required_at_the_next_sign_in(client, alice_patient, l
     response = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret)})
     assert response.status_code == 302
     assert client.get("/patients/").status_code == 200
+
+
+def test_turning_on_two_factor_is_audited_without_the_secret(client, alice_patient, login):
+    from auditlog.models import LogEntry
+
+    login(alice_patient)
+    _open_activation_page(client)
+    secret = client.session[SECRET_SESSION_KEY]
+    client.post("/accounts/2fa/totp/activate/", {"code": _current_code(secret)})
+    totp = Authenticator.objects.get(user=alice_patient, type=Authenticator.Type.TOTP)
+    entry = LogEntry.objects.get_for_object(totp).get()
+    assert entry.actor == alice_patient
+    assert "data" not in entry.changes_dict
+    assert secret not in str(entry.changes)
