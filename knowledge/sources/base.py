@@ -1,0 +1,129 @@
+"""What every source module provides, and the plain records its parser returns.
+
+A source separates fetching (network, through the shared polite client) from parsing (a pure
+function from one raw response to records). Parsing never raises on bad data: a record it
+cannot use is skipped, counted and described in `ParseResult.problems`; a response that is
+not parseable at all (malformed JSON/XML) yields an empty result with one problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from knowledge.sources.http import PoliteClient
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    text: str
+
+
+@dataclass
+class DocumentRecord:
+    external_id: str
+    title: str
+    sections: list[Section]
+    doc_type: str  # a knowledge.models.DocType value
+    region: str = "US"  # US, EU, UK, INTL
+    url: str = ""
+    authority: str = ""  # FDA, EMA, MHRA, ICH, WHO, NLM, ...
+    published: date | None = None
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(
+            f"{s.heading}\n{s.text}" if s.heading else s.text for s in self.sections if s.text
+        )
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when anything a reader would see changes (title, url, sections)."""
+        digest = hashlib.sha256()
+        for part in (self.title, self.url, self.text):
+            digest.update(part.encode())
+            digest.update(b"\x00")
+        return digest.hexdigest()
+
+
+@dataclass
+class DrugRecord:
+    name: str  # generic name
+    rxcui: str = ""
+    drugbank_id: str = ""
+    synonyms: list[str] = field(default_factory=list)
+    brand_names: list[str] = field(default_factory=list)
+    active_ingredients: list[str] = field(default_factory=list)
+    drug_class: str = ""
+    classes: list[str] = field(default_factory=list)
+    availability: dict[str, str] = field(default_factory=dict)
+    uses: str = ""
+    common_side_effects: str = ""
+    pregnancy_warning: str = ""
+    label_warnings: str = ""
+    storage: str = ""
+    reported_reactions: list[tuple[str, int]] = field(default_factory=list)
+    references: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class InteractionRecord:
+    a: str  # drug name, or class name when a_is_class
+    b: str
+    severity: str  # major, moderate, minor
+    mechanism: str
+    management: str
+    source: str
+    source_url: str = ""
+    a_is_class: bool = False
+    b_is_class: bool = False
+
+
+@dataclass
+class ParseResult:
+    documents: list[DocumentRecord] = field(default_factory=list)
+    drugs: list[DrugRecord] = field(default_factory=list)
+    interactions: list[InteractionRecord] = field(default_factory=list)
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    # Pagination hints some APIs return (CT.gov nextPageToken, openFDA/PubMed totals).
+    next_cursor: str | None = None
+    total: int | None = None
+
+    def skip(self, why: str) -> None:
+        self.skipped += 1
+        self.problems.append(why)
+
+    @property
+    def record_count(self) -> int:
+        return len(self.documents) + len(self.drugs) + len(self.interactions)
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """One raw response as fetched, and the cursor to resume from once it is ingested."""
+
+    body: bytes
+    url: str
+    cursor_after: str | None = None
+
+
+class SourceAdapter(Protocol):
+    slug: str  # the SOURCE argument of `manage.py scrape`
+    name: str
+    url: str
+    description: str
+
+    def fetch(
+        self, client: PoliteClient, *, query: str | None, limit: int | None, cursor: str | None
+    ) -> Iterator[RawPage]:
+        """Yield raw pages, starting after `cursor` (None: from the beginning)."""
+
+    def parse(self, raw: bytes) -> ParseResult:
+        """Pure: one raw response to records. Never raises on bad data."""
