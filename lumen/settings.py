@@ -230,6 +230,18 @@ LUMEN_GENERATOR_MAX_TOKENS = env.int("LUMEN_GENERATOR_MAX_TOKENS", default=512)
 LUMEN_GENERATOR_TEMPERATURE = env.float("LUMEN_GENERATOR_TEMPERATURE", default=0.2)
 LUMEN_HEALTH_TIMEOUT = env.float("LUMEN_HEALTH_TIMEOUT", default=2.0)
 
+# --- Knowledge base: scrapers, embeddings ----------------------------------------------
+# Sent in every scraper's User-Agent so API owners can reach the operator.
+LUMEN_SCRAPER_CONTACT = env.str("LUMEN_SCRAPER_CONTACT", default="ops@lumen.example")
+LUMEN_SCRAPER_TIMEOUT = env.float("LUMEN_SCRAPER_TIMEOUT", default=30.0)
+LUMEN_SCRAPER_MAX_RETRIES = env.int("LUMEN_SCRAPER_MAX_RETRIES", default=5)
+LUMEN_OPENFDA_API_KEY = env.str("LUMEN_OPENFDA_API_KEY", default="")
+LUMEN_NCBI_API_KEY = env.str("LUMEN_NCBI_API_KEY", default="")
+# Raw responses and resume checkpoints of scrapes.
+LUMEN_RAW_DIR = env.path("LUMEN_RAW_DIR", default=STATE_DIR / "raw")
+LUMEN_CHECKPOINT_DIR = env.path("LUMEN_CHECKPOINT_DIR", default=STATE_DIR / "checkpoints")
+LUMEN_EMBEDDING_BATCH = env.int("LUMEN_EMBEDDING_BATCH", default=64)
+
 # --- Static files, i18n -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from lumen.accounts.roles import Role
 from lumen.accounts.services import user_ensure
 
 PASSWORD = "correct-horse-battery-9"
+ROOT = Path(__file__).resolve().parent.parent
+# Real recorded API responses and evaluation sets, beside the checkout (never shipped).
+SHARED_DATA = Path(os.environ.get("LUMEN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED_DATA / "api").is_dir():
+        pytest.fail(f"Recorded test data not found at {SHARED_DATA} (set LUMEN_SHARED_DATA).")
+    return SHARED_DATA
 
 
 @pytest.fixture(autouse=True)
