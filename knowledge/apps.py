@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = "Knowledge base"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from knowledge.models import Drug, DrugInteraction, RegulatoryStatus
+
+        # The drug database is regulated content: who changed a warning or a severity matters.
+        for model in (Drug, DrugInteraction, RegulatoryStatus):
+            auditlog.register(model)

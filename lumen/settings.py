@@ -241,6 +241,8 @@ LUMEN_NCBI_API_KEY = env.str("LUMEN_NCBI_API_KEY", default="")
 LUMEN_RAW_DIR = env.path("LUMEN_RAW_DIR", default=STATE_DIR / "raw")
 LUMEN_CHECKPOINT_DIR = env.path("LUMEN_CHECKPOINT_DIR", default=STATE_DIR / "checkpoints")
 LUMEN_EMBEDDING_BATCH = env.int("LUMEN_EMBEDDING_BATCH", default=64)
+# Below this cosine similarity the best passage is not trusted and callers abstain.
+LUMEN_RETRIEVAL_MIN_SIMILARITY = env.float("LUMEN_RETRIEVAL_MIN_SIMILARITY", default=0.3)
 
 # --- Static files, i18n -----------------------------------------------------------------
 STATIC_URL = "static/"

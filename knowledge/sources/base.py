@@ -24,6 +24,39 @@ class Section:
     text: str
 
 
+HEADING_MARK = "## "
+
+
+def sections_to_text(sections: list[Section]) -> str:
+    """Join sections as `## Heading` lines followed by their text, so a stored document can be
+    re-chunked by section later without keeping the sections twice."""
+    parts = []
+    for section in sections:
+        if not section.text.strip():
+            continue
+        heading = section.heading.replace("\n", " ").strip()
+        parts.append(
+            f"{HEADING_MARK}{heading}\n{section.text.strip()}" if heading else section.text.strip()
+        )
+    return "\n\n".join(parts)
+
+
+def sections_from_text(text: str) -> list[Section]:
+    """Inverse of `sections_to_text` (text before the first heading is an untitled section)."""
+    sections: list[Section] = []
+    heading, lines = "", []
+    for line in text.splitlines():
+        if line.startswith(HEADING_MARK):
+            if "\n".join(lines).strip():
+                sections.append(Section(heading, "\n".join(lines).strip()))
+            heading, lines = line[len(HEADING_MARK) :].strip(), []
+        else:
+            lines.append(line)
+    if "\n".join(lines).strip():
+        sections.append(Section(heading, "\n".join(lines).strip()))
+    return sections
+
+
 @dataclass
 class DocumentRecord:
     external_id: str
@@ -38,9 +71,8 @@ class DocumentRecord:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(
-            f"{s.heading}\n{s.text}" if s.heading else s.text for s in self.sections if s.text
-        )
+        """Sections as stored in `Document.text`; `sections_from_text` reverses it."""
+        return sections_to_text(self.sections)
 
     @property
     def content_hash(self) -> str:

@@ -59,6 +59,11 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "add_invitation",
         "delete_invitation",
     ),
+    "knowledge": tuple(
+        f"{action}_{model}"
+        for model in ("source", "document", "chunk", "drug", "druginteraction", "regulatorystatus")
+        for action in ("view", "add", "change", "delete")
+    ),
     "django_q": (
         "view_success",
         "view_failure",

@@ -1,0 +1,44 @@
+"""Re-chunk and re-embed documents on demand."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+from knowledge.models import Chunk, Document
+from knowledge.services import chunks_rebuild, embed_pending
+
+
+class Command(BaseCommand):
+    help = (
+        "Embed chunks that have no embedding yet. --all re-embeds everything (after changing "
+        "the model); --rechunk rebuilds chunks from the stored text first (after changing "
+        "the chunker). --source limits either to one source."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="re-embed every chunk")
+        parser.add_argument("--rechunk", action="store_true", help="rebuild chunks first")
+        parser.add_argument("--source", help="only documents of this source slug")
+
+    def handle(self, *args, all: bool, rechunk: bool, source, **options):
+        documents = Document.objects.all()
+        if source:
+            documents = documents.filter(source__slug=source)
+        show = options["verbosity"] >= 1
+        if rechunk:
+            for document in tqdm(documents.iterator(), total=documents.count(),
+                                 desc="chunking", unit="doc", disable=not show):  # fmt: skip
+                with transaction.atomic():
+                    chunks_rebuild(document)
+        elif all:
+            Chunk.objects.filter(document__in=documents).update(embedding=None)
+        if all or rechunk:
+            documents.update(indexed_at=None)
+        pending = Chunk.objects.filter(document__in=documents, embedding__isnull=True).count()
+        with tqdm(total=pending, desc="embedding", unit="chunk", disable=not show) as bar:
+            done = embed_pending(
+                document_ids=documents.values_list("id", flat=True), progress=bar.update
+            )
+        self.stdout.write(f"Embedded {done} chunks of {documents.count()} documents.")

@@ -1,0 +1,265 @@
+"""Writes to the knowledge base: upserting parsed records, chunking, embedding.
+
+Re-ingesting is idempotent: a document whose content hash is unchanged is left alone; a
+changed one has its chunks rebuilt and is queued for embedding again. Drug records merge
+into existing drugs without blanking fields the new record does not know.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from knowledge.chunking import chunk_sections
+from knowledge.models import Chunk, Document, Drug, DrugInteraction, Source
+from knowledge.sources.base import (
+    DocumentRecord,
+    DrugRecord,
+    InteractionRecord,
+    ParseResult,
+    sections_from_text,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def source_ensure(*, slug: str, name: str, url: str = "", description: str = "") -> Source:
+    source, _ = Source.objects.update_or_create(
+        slug=slug, defaults={"name": name, "url": url, "description": description}
+    )
+    return source
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def document_upsert(*, source: Source, record: DocumentRecord) -> tuple[Document, str]:
+    """Create or update one document; returns it and "new", "updated" or "unchanged"."""
+    content_hash = record.content_hash
+    fields = {
+        "title": record.title[:500],
+        "url": record.url[:1000],
+        "region": record.region,
+        "doc_type": record.doc_type,
+        "authority": record.authority,
+        "published": record.published,
+        "text": record.text,
+        "metadata": record.metadata,
+        "content_hash": content_hash,
+    }
+    with transaction.atomic():
+        document = (
+            Document.objects.select_for_update()
+            .filter(source=source, external_id=record.external_id)
+            .first()
+        )
+        if document is not None and document.content_hash == content_hash:
+            return document, "unchanged"
+        if document is None:
+            document = Document(source=source, external_id=record.external_id, **fields)
+            outcome = "new"
+        else:
+            for name, value in fields.items():
+                setattr(document, name, value)
+            outcome = "updated"
+        document.indexed_at = None
+        document.full_clean(exclude=["source"])
+        document.save()
+        chunks_rebuild(document)
+    return document, outcome
+
+
+def chunks_rebuild(document: Document) -> int:
+    """Replace the document's chunks with fresh, not-yet-embedded ones."""
+    drafts = chunk_sections(sections_from_text(document.text))
+    document.chunks.all().delete()
+    Chunk.objects.bulk_create(
+        Chunk(document=document, ordinal=i, section=d.section[:300], text=d.text)
+        for i, d in enumerate(drafts)
+    )
+    return len(drafts)
+
+
+def embed_pending(
+    *, document_ids: Iterable[int] | None = None, batch_size: int = 256, progress=None
+) -> int:
+    """Embed every chunk that has no embedding yet (optionally only of some documents), then
+    mark fully embedded documents as indexed. Idempotent: safe to run twice or concurrently
+    with an ingestion (a chunk replaced meanwhile simply stays pending)."""
+    from knowledge.embeddings import embed, passage_text
+
+    pending = Chunk.objects.filter(embedding__isnull=True).select_related("document")
+    if document_ids is not None:
+        pending = pending.filter(document_id__in=list(document_ids))
+    done = 0
+    touched: set[int] = set()
+    while batch := list(pending.order_by("id")[:batch_size]):
+        vectors = embed([passage_text(c.document.title, c.section, c.text) for c in batch])
+        for chunk, vector in zip(batch, vectors, strict=True):
+            chunk.embedding = vector
+        Chunk.objects.bulk_update(batch, ["embedding"])
+        done += len(batch)
+        touched.update(c.document_id for c in batch)
+        if progress:
+            progress(len(batch))
+    complete = Document.objects.filter(id__in=touched).exclude(chunks__embedding__isnull=True)
+    complete.update(indexed_at=timezone.now())
+    # Documents with no chunks at all (empty text) count as indexed too.
+    Document.objects.filter(indexed_at__isnull=True, chunks__isnull=True).update(
+        indexed_at=timezone.now()
+    )
+    return done
+
+
+# --- Drugs and interactions ---------------------------------------------------------------
+
+_LIST_FIELDS = ("synonyms", "brand_names", "active_ingredients", "classes")
+_TEXT_FIELDS = (
+    "rxcui", "drugbank_id", "drug_class", "uses", "common_side_effects",
+    "pregnancy_warning", "label_warnings", "storage",
+)  # fmt: skip
+
+
+def _find_drug(record: DrugRecord) -> Drug | None:
+    name = record.name.strip().lower()
+    found = Drug.objects.filter(name=name).first()
+    if found is None and record.rxcui:
+        found = Drug.objects.filter(rxcui=record.rxcui).first()
+    if found is None:
+        found = Drug.objects.filter(synonyms__contains=[name]).first()
+    return found
+
+
+def drug_upsert(*, record: DrugRecord) -> tuple[Drug, str]:
+    """Merge a drug record: new values win, but an empty value never erases a known one,
+    and list fields are unions (order kept, case-insensitively de-duplicated)."""
+    name = record.name.strip().lower()
+    drug = _find_drug(record)
+    created = drug is None
+    if created:
+        drug = Drug(name=name)
+    before = {f: getattr(drug, f) for f in (*_LIST_FIELDS, *_TEXT_FIELDS, "availability")}
+    for field in _TEXT_FIELDS:
+        value = getattr(record, field)
+        if value:
+            setattr(drug, field, value)
+    for field in _LIST_FIELDS:
+        setattr(drug, field, _union(getattr(drug, field), getattr(record, field)))
+    if drug.name != name and name not in drug.synonyms:
+        drug.synonyms = [*drug.synonyms, name]
+    drug.availability = {**drug.availability, **record.availability}
+    if record.reported_reactions:
+        drug.reported_reactions = [[t, int(c)] for t, c in record.reported_reactions]
+    if record.references:
+        known = {r.get("url") for r in drug.references}
+        drug.references = [
+            *drug.references,
+            *(r for r in record.references if r.get("url") not in known),
+        ]
+    after = {f: getattr(drug, f) for f in before}
+    if created:
+        drug.full_clean()
+        drug.save()
+        return drug, "new"
+    if after != before or record.reported_reactions or record.references:
+        drug.save()
+        return drug, "updated"
+    return drug, "unchanged"
+
+
+def _union(existing: list[str], new: list[str]) -> list[str]:
+    seen = {v.lower() for v in existing}
+    merged = list(existing)
+    for value in new:
+        if value and value.lower() not in seen:
+            seen.add(value.lower())
+            merged.append(value)
+    return merged
+
+
+def interaction_upsert(*, record: InteractionRecord) -> str:
+    """Store one rule; "new", "updated", "unchanged", or "skipped" when a drug is unknown."""
+    sides = {}
+    for key, value, is_class in (
+        ("a", record.a, record.a_is_class),
+        ("b", record.b, record.b_is_class),
+    ):
+        if is_class:
+            sides[f"drug_{key}"], sides[f"class_{key}"] = None, value.strip().lower()
+        else:
+            drug = _find_drug(DrugRecord(name=value))
+            if drug is None:
+                return "skipped"
+            sides[f"drug_{key}"], sides[f"class_{key}"] = drug, ""
+    # One row per unordered pair: normalise the order so A+B and B+A are the same rule.
+    if _side_key(sides["drug_b"], sides["class_b"]) < _side_key(sides["drug_a"], sides["class_a"]):
+        sides = {
+            "drug_a": sides["drug_b"], "class_a": sides["class_b"],
+            "drug_b": sides["drug_a"], "class_b": sides["class_a"],
+        }  # fmt: skip
+    values = {
+        "severity": record.severity,
+        "mechanism": record.mechanism,
+        "management": record.management,
+        "source": record.source[:300],
+        "source_url": record.source_url[:500],
+    }
+    existing = DrugInteraction.objects.filter(**sides).first()
+    if existing is None:
+        rule = DrugInteraction(**sides, **values)
+        rule.full_clean()
+        rule.save()
+        return "new"
+    if all(getattr(existing, k) == v for k, v in values.items()):
+        return "unchanged"
+    for k, v in values.items():
+        setattr(existing, k, v)
+    existing.save()
+    return "updated"
+
+
+def _side_key(drug: Drug | None, klass: str) -> str:
+    return drug.name if drug else f"~{klass}"
+
+
+# --- One parsed page --------------------------------------------------------------------
+
+
+def ingest(*, source: Source, result: ParseResult) -> tuple[Counter, list[int]]:
+    """Store everything one parsed page holds. Returns counts and the ids of documents whose
+    chunks need embedding. A record that fails validation is counted as failed and logged (by
+    id, never by content); the rest of the page still lands."""
+    counts: Counter = Counter(fetched=result.record_count, skipped=result.skipped)
+    changed: list[int] = []
+
+    def store_document(record: DocumentRecord) -> str:
+        document, outcome = document_upsert(source=source, record=record)
+        if outcome != "unchanged":
+            changed.append(document.id)
+        return outcome
+
+    for record in result.drugs:
+        _count(counts, "drug", lambda r=record: drug_upsert(record=r)[1], record.name)
+    for record in result.documents:
+        _count(counts, "document", lambda r=record: store_document(r), record.external_id)
+    for record in result.interactions:
+        label = f"{record.a}+{record.b}"
+        _count(counts, "interaction", lambda r=record: interaction_upsert(record=r), label)
+    return counts, changed
+
+
+def _count(counts: Counter, kind: str, action, label: str) -> None:
+    try:
+        with transaction.atomic():
+            outcome = action()
+    except Exception as exc:  # one bad record must not sink the batch
+        logger.warning("ingest: %s %s failed: %s", kind, label, type(exc).__name__)
+        counts["failed"] += 1
+        return
+    # "skipped" interactions name a drug Lumen does not know: skipped, not failed.
+    counts["skipped" if outcome == "skipped" else outcome] += 1
+    counts[f"{kind}s_{outcome}"] += 1
