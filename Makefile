@@ -29,7 +29,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/pytest tests/bench -p no:randomly -o addopts="" -s
+	$(BIN)/pytest tests/bench -o addopts="--reuse-db -p no:cacheprovider" -s
 
 # torch first, pinned to the CPU build that this kind of machine has on local disk; any
 # other version (or a range) would download gigabytes of CUDA wheels.

@@ -7,6 +7,7 @@ into existing drugs without blanking fields the new record does not know.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from knowledge.chunking import chunk_sections
 from knowledge.models import Chunk, Document, Drug, DrugInteraction, Source
+from knowledge.names import ingredient_name, normalise
 from knowledge.sources.base import (
     DocumentRecord,
     DrugRecord,
@@ -117,6 +119,7 @@ def embed_pending(
 
 # --- Drugs and interactions ---------------------------------------------------------------
 
+_IDENTIFIERS = ("rxcui", "drugbank_id")
 _LIST_FIELDS = ("synonyms", "brand_names", "active_ingredients", "classes")
 _TEXT_FIELDS = (
     "rxcui", "drugbank_id", "drug_class", "uses", "common_side_effects",
@@ -125,47 +128,51 @@ _TEXT_FIELDS = (
 
 
 def _find_drug(record: DrugRecord) -> Drug | None:
-    name = record.name.strip().lower()
-    found = Drug.objects.filter(name=name).first()
+    """The stored drug this record describes: by name, ingredient name (salt removed),
+    RxCUI, or synonym."""
+    name = normalise(record.name)
+    candidates = [name, ingredient_name(name)]
+    found = Drug.objects.filter(name__in=candidates).order_by("name").first()
     if found is None and record.rxcui:
         found = Drug.objects.filter(rxcui=record.rxcui).first()
     if found is None:
-        found = Drug.objects.filter(synonyms__contains=[name]).first()
+        found = Drug.objects.filter(synonyms__overlap=candidates).first()
     return found
 
 
 def drug_upsert(*, record: DrugRecord) -> tuple[Drug, str]:
-    """Merge a drug record: new values win, but an empty value never erases a known one,
-    and list fields are unions (order kept, case-insensitively de-duplicated)."""
-    name = record.name.strip().lower()
+    """Merge a drug record: new descriptive values win, but an empty value never erases a
+    known one; identifiers (RxCUI, DrugBank id) are kept once known, because sources disagree
+    on their level (openFDA gives product RxCUIs, RxNorm the ingredient's); list fields are
+    unions (order kept, case-insensitively de-duplicated)."""
+    name = normalise(record.name)
     drug = _find_drug(record)
     created = drug is None
     if created:
-        drug = Drug(name=name)
-    before = {f: getattr(drug, f) for f in (*_LIST_FIELDS, *_TEXT_FIELDS, "availability")}
+        drug = Drug(name=ingredient_name(name))
+    tracked = (*_LIST_FIELDS, *_TEXT_FIELDS, "availability", "references", "reported_reactions")
+    before = {f: copy.deepcopy(getattr(drug, f)) for f in tracked}
     for field in _TEXT_FIELDS:
         value = getattr(record, field)
-        if value:
+        if value and not (field in _IDENTIFIERS and getattr(drug, field)):
             setattr(drug, field, value)
     for field in _LIST_FIELDS:
         setattr(drug, field, _union(getattr(drug, field), getattr(record, field)))
-    if drug.name != name and name not in drug.synonyms:
-        drug.synonyms = [*drug.synonyms, name]
+    if drug.name != name:
+        drug.synonyms = _union(drug.synonyms, [name])
     drug.availability = {**drug.availability, **record.availability}
     if record.reported_reactions:
         drug.reported_reactions = [[t, int(c)] for t, c in record.reported_reactions]
     if record.references:
         known = {r.get("url") for r in drug.references}
-        drug.references = [
-            *drug.references,
-            *(r for r in record.references if r.get("url") not in known),
-        ]
+        new_refs = [r for r in record.references if r.get("url") not in known]
+        drug.references = [*drug.references, *new_refs]
     after = {f: getattr(drug, f) for f in before}
     if created:
         drug.full_clean()
         drug.save()
         return drug, "new"
-    if after != before or record.reported_reactions or record.references:
+    if after != before:
         drug.save()
         return drug, "updated"
     return drug, "unchanged"

@@ -128,6 +128,14 @@ else:
 
     DATABASES = {"default": embedded_db.ensure_running(embedded_db.default_pgdata())}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# Per-connection tuning for a web workload: parallel query workers cost more than they save
+# on millisecond queries (measured: retrieval p50 170 -> 63 ms at 100k chunks), and a wider
+# HNSW beam than pgvector's default 40 keeps recall when filters discard neighbours.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "options",
+    "-c max_parallel_workers_per_gather=0 -c hnsw.ef_search="
+    + str(env.int("LUMEN_HNSW_EF_SEARCH", default=100)),
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

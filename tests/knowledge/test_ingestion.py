@@ -114,3 +114,28 @@ def test_one_bad_record_fails_alone_and_the_rest_of_the_page_lands(db):
     assert counts["skipped"] == 2
     assert list(Document.objects.values_list("external_id", flat=True)) == ["good"]
     assert changed == [Document.objects.get().id]
+
+
+def test_salt_names_from_labels_merge_into_the_ingredient(db):
+    drug_upsert(record=DrugRecord(name="atorvastatin", rxcui="83367"))
+    drug, outcome = drug_upsert(
+        record=DrugRecord(name="Atorvastatin Calcium", rxcui="617310", brand_names=["Lipitor"])
+    )
+    assert outcome == "updated"
+    assert drug.name == "atorvastatin"
+    assert drug.rxcui == "83367"  # the ingredient's RxCUI is kept over a product's
+    assert "atorvastatin calcium" in drug.synonyms
+    assert Drug.objects.count() == 1
+    # ...but a salt that is the ingredient stays itself.
+    potassium, _ = drug_upsert(record=DrugRecord(name="potassium chloride"))
+    assert potassium.name == "potassium chloride"
+
+
+def test_reingesting_the_same_drug_record_changes_nothing(db):
+    record = DrugRecord(
+        name="ibuprofen",
+        reported_reactions=[("NAUSEA", 10)],
+        references=[{"title": "Label", "url": "https://example.org/label"}],
+    )
+    drug_upsert(record=record)
+    assert drug_upsert(record=record)[1] == "unchanged"
