@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_starter
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Lumen: http://127.0.0.1:8000  (web + task worker; Ctrl-C stops both)"
 	DEBUG=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start

@@ -102,15 +102,19 @@ def _vector_candidates(vector, where: str, params: list) -> list[tuple[int, floa
         return cursor.fetchall()
 
 
-def _text_candidates(query: str, where: str, params: list) -> list[tuple[int, float]]:
-    # OR of the query's stemmed words: a question rarely contains every word of the passage
-    # that answers it, so AND (plainto_tsquery) would find almost nothing. Words found in more
-    # than MAX_TERM_MATCHES chunks (PostgreSQL's own column statistics) are dropped: they
-    # carry little signal, and OR-ing them makes PostgreSQL rank a large part of the table
-    # (p50 295 ms at 100,000 chunks with them, 24 ms without). Small corpora keep every word.
+def _text_query(query: str) -> str:
+    """The query's stemmed words OR-ed into a tsquery, minus words too common to rank by.
+
+    OR, because a question rarely contains every word of the passage that answers it, so AND
+    (plainto_tsquery) would find almost nothing. Words found in more than MAX_TERM_MATCHES
+    chunks (PostgreSQL's own column statistics) are dropped: they carry little signal, and
+    OR-ing them makes PostgreSQL rank a large part of the table (p50 295 ms at 100,000
+    chunks with them, 24 ms without). Small corpora keep every word. Computed in its own
+    statement so the planner sees a constant in the ranking query, whatever the table stats.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
+            """
             WITH common AS (
                 SELECT t.lexeme
                 FROM pg_stats s,
@@ -120,23 +124,34 @@ def _text_candidates(query: str, where: str, params: list) -> list[tuple[int, fl
                   AND s.attname = 'search_vector' AND t.lexeme IS NOT NULL
                   AND t.share * (SELECT reltuples FROM pg_class
                                  WHERE oid = 'knowledge_chunk'::regclass) > %s
-            ),
-            q AS (
-                SELECT NULLIF(array_to_string(ARRAY(
-                    SELECT quote_literal(w.lexeme)
-                    FROM unnest(to_tsvector('english', %s)) AS w(lexeme)
-                    WHERE w.lexeme NOT IN (SELECT lexeme FROM common)
-                ), ' | '), '')::tsquery AS query
             )
-            SELECT c.id, ts_rank(c.search_vector, q.query) AS rank
+            SELECT array_to_string(ARRAY(
+                SELECT quote_literal(w.lexeme)
+                FROM unnest(to_tsvector('english', %s)) AS w(lexeme)
+                WHERE w.lexeme NOT IN (SELECT lexeme FROM common)
+            ), ' | ')
+            """,
+            [MAX_TERM_MATCHES, query],
+        )
+        return cursor.fetchone()[0]
+
+
+def _text_candidates(query: str, where: str, params: list) -> list[tuple[int, float]]:
+    tsquery = _text_query(query)
+    if not tsquery:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT c.id, ts_rank(c.search_vector, %s::tsquery) AS rank
             FROM knowledge_chunk c
             JOIN knowledge_document d ON d.id = c.document_id
-            JOIN knowledge_source s ON s.id = d.source_id, q
-            WHERE q.query IS NOT NULL AND c.search_vector @@ q.query AND {where}
+            JOIN knowledge_source s ON s.id = d.source_id
+            WHERE c.search_vector @@ %s::tsquery AND {where}
             ORDER BY rank DESC
             LIMIT %s
             """,  # noqa: S608 - as above
-            [MAX_TERM_MATCHES, query, *params, CANDIDATES],
+            [tsquery, tsquery, *params, CANDIDATES],
         )
         return cursor.fetchall()
 

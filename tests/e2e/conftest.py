@@ -38,6 +38,15 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(transactional_db):
+    """allauth's rate-limit counters live in the database cache, which the flush after a
+    live-server test does not empty: a sign-up in the previous run would throttle this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A fresh browser context the size of a phone, pointed at the live server."""
