@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
 
-from knowledge.models import Chunk, Document, Drug, DrugInteraction, RegulatoryStatus, Source
+from knowledge.models import (
+    Chunk,
+    Document,
+    Drug,
+    DrugInteraction,
+    FlaggedQuestion,
+    RegulatoryStatus,
+    Source,
+)
 
 
 @admin.register(Source)
@@ -74,3 +83,35 @@ class RegulatoryStatusAdmin(admin.ModelAdmin):
     list_filter = ["region", "authority"]
     search_fields = ["drug__name", "status", "reference"]
     autocomplete_fields = ["drug"]
+
+
+@admin.register(FlaggedQuestion)
+class FlaggedQuestionAdmin(admin.ModelAdmin):
+    """The review queue: staff read a high-risk question and mark it reviewed with a note."""
+
+    list_display = ["created_at", "flag_list", "audience", "channel", "reviewed_at"]
+    list_filter = [("reviewed_at", admin.EmptyFieldListFilter), "audience", "channel"]
+    fields = ["question", "flags", "reasons", "audience", "channel", "user", "created_at",
+              "review_note", "reviewed_at", "reviewed_by"]  # fmt: skip
+    readonly_fields = ["question", "flags", "reasons", "audience", "channel", "user",
+                       "created_at", "reviewed_at", "reviewed_by"]  # fmt: skip
+    actions = ["mark_reviewed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="flags")
+    def flag_list(self, obj):
+        return ", ".join(obj.flags)
+
+    def save_model(self, request, obj, form, change):
+        if obj.review_note and obj.reviewed_at is None:
+            obj.reviewed_at, obj.reviewed_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark selected questions reviewed")
+    def mark_reviewed(self, request, queryset):
+        updated = queryset.filter(reviewed_at__isnull=True).update(
+            reviewed_at=timezone.now(), reviewed_by=request.user
+        )
+        self.message_user(request, f"{updated} question(s) marked reviewed.")

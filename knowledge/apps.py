@@ -8,8 +8,9 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from knowledge.models import Drug, DrugInteraction, RegulatoryStatus
+        from knowledge.models import Drug, DrugInteraction, FlaggedQuestion, RegulatoryStatus
 
         # The drug database is regulated content: who changed a warning or a severity matters.
         for model in (Drug, DrugInteraction, RegulatoryStatus):
             auditlog.register(model)
+        auditlog.register(FlaggedQuestion, mask_fields=["question"])

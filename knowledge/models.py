@@ -14,6 +14,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
+from encrypted_model_fields.fields import EncryptedTextField
 from pgvector.django import HnswIndex, VectorField
 
 EMBEDDING_DIMENSIONS = 384  # all-MiniLM-L6-v2
@@ -244,3 +245,33 @@ class RegulatoryStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.drug} · {self.authority}: {self.status}"
+
+
+# --- Questions staff must review ----------------------------------------------------------
+
+
+class FlaggedQuestion(models.Model):
+    """A high-risk question (emergency, crisis, obtaining controlled substances …) queued for
+    staff review. The question itself is PHI: encrypted, and masked in the audit trail."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    audience = models.CharField(max_length=10)  # patient / pharma
+    channel = models.CharField(max_length=10, default="web")  # web / cli
+    question = EncryptedTextField()
+    flags = ArrayField(models.CharField(max_length=30), default=list)
+    reasons = ArrayField(models.CharField(max_length=60), default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "-created_at"]  # unreviewed first, newest first
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.flags)} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -270,3 +270,23 @@ def _count(counts: Counter, kind: str, action, label: str) -> None:
     # "skipped" interactions name a drug Lumen does not know: skipped, not failed.
     counts["skipped" if outcome == "skipped" else outcome] += 1
     counts[f"{kind}s_{outcome}"] += 1
+
+
+# --- Review queue -----------------------------------------------------------------------
+
+
+def flagged_question_record(*, answer, audience: str, user=None, channel: str = "web"):
+    """Queue a high-risk question for staff review; returns the row, or None when the safety
+    layer did not ask for review."""
+    from knowledge.models import FlaggedQuestion
+
+    if "flagged_for_review" not in answer.flags:
+        return None
+    return FlaggedQuestion.objects.create(
+        user=user,
+        audience=audience,
+        channel=channel,
+        question=answer.question,
+        flags=list(answer.flags),
+        reasons=list(answer.reasons),
+    )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
-import httpx
-from django.conf import settings
 from django.db import connection
 
 logger = logging.getLogger(__name__)
@@ -42,20 +40,21 @@ def check_pgvector() -> Check:
 
 
 def check_generator() -> Check:
-    """The extractive default needs nothing; a remote server must answer its health route."""
-    backend = settings.LUMEN_GENERATOR
-    if backend == "extractive":
-        return Check(True, "extractive (composed from sources; no language model configured)")
-    url = settings.LUMEN_GENERATOR_URL.rstrip("/") + "/health"
-    try:
-        response = httpx.get(url, timeout=settings.LUMEN_HEALTH_TIMEOUT)
-    except httpx.HTTPError as exc:
-        return Check(
-            False, f"{backend} at {settings.LUMEN_GENERATOR_URL} unreachable ({type(exc).__name__})"
-        )
-    if response.status_code != 200:
-        return Check(False, f"{backend} answered HTTP {response.status_code}")
-    return Check(True, f"{backend} at {settings.LUMEN_GENERATOR_URL}")
+    """The configured backend's own check: reachable, and (for TGI / OpenAI-compatible
+    servers) really serving the configured adapter."""
+    from lumen.generation import get_generator
+
+    health = get_generator().health()
+    return Check(health.ok, health.detail)
+
+
+def warn_if_generator_unhealthy() -> None:
+    """Called at web start-up: a missing adapter must be loud in the logs, because TGI
+    would otherwise answer with the base model without saying so. Lumen still starts: the
+    extractive fallback keeps answers coming."""
+    check = check_generator()
+    if not check.ok:
+        logger.error("generator check failed at start-up: %s", check.detail)
 
 
 def run_checks() -> dict[str, dict[str, object]]:

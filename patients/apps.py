@@ -8,6 +8,7 @@ class PatientsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from patients.models import PHI_FIELDS, Profile
+        from patients.models import PHI_FIELDS
 
-        auditlog.register(Profile, mask_fields=list(PHI_FIELDS[Profile]))
+        for model, fields in PHI_FIELDS.items():
+            auditlog.register(model, mask_fields=list(fields))

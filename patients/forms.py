@@ -24,3 +24,18 @@ class ProfileForm(forms.ModelForm):
         if dob.year < today.year - 125:
             raise forms.ValidationError("Please check the year of birth.")
         return dob
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label="Your question",
+        min_length=3,
+        max_length=1000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "e.g. What are the side effects of ibuprofen?"}
+        ),
+    )
+
+
+class MedicationForm(forms.Form):
+    name = forms.CharField(label="Medicine", max_length=200)

@@ -8,3 +8,10 @@ def profile_for(user: User) -> Profile:
     """The patient's own profile, created empty on first visit."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
+
+
+def conversation_messages(user: User):
+    """The patient's conversation, oldest first (one running conversation per patient)."""
+    from patients.models import Message
+
+    return Message.objects.filter(conversation__user=user).order_by("created_at", "id")

@@ -33,3 +33,39 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+AUTHORITIES = [
+    ("", "All authorities"),
+    ("FDA", "FDA (US)"),
+    ("EC", "European Commission (EU GMP)"),
+    ("EMA", "EMA (EU)"),
+    ("MHRA", "MHRA (UK)"),
+    ("ICH", "ICH"),
+    ("WHO", "WHO"),
+    ("PIC/S", "PIC/S"),
+    ("USP", "USP"),
+    ("ISO", "ISO"),
+]
+REGIONS = [("", "All regions"), ("US", "United States"), ("EU", "European Union"),
+           ("UK", "United Kingdom"), ("INTL", "International")]  # fmt: skip
+
+
+class RegulatoryQuestionForm(forms.Form):
+    question = forms.CharField(
+        label="Question",
+        min_length=3,
+        max_length=1000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "e.g. How often must cleaning validation be repeated?"}
+        ),
+    )
+    authority = forms.ChoiceField(choices=AUTHORITIES, required=False)
+    region = forms.ChoiceField(choices=REGIONS, required=False)
+
+    def filters(self) -> dict[str, list[str]]:
+        data = self.cleaned_data
+        return {
+            "authorities": [data["authority"]] if data.get("authority") else [],
+            "regions": [data["region"]] if data.get("region") else [],
+        }

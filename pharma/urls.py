@@ -6,4 +6,5 @@ app_name = "pharma"
 urlpatterns = [
     path("", views.home, name="home"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("assistant/", views.assistant, name="assistant"),
 ]

@@ -5,10 +5,12 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from knowledge.answers import answer
+from knowledge.services import flagged_question_record
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from pharma import services
-from pharma.forms import AcceptInvitationForm
+from pharma.forms import AcceptInvitationForm, RegulatoryQuestionForm
 from pharma.models import Invitation
 from pharma.selectors import organisation_for
 
@@ -46,3 +48,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"Welcome to {invite.organisation.name}.")
             return redirect("pharma:home")
     return render(request, "pharma/invitation.html", {"invite": invite, "form": form})
+
+
+@role_required(Role.PHARMA)
+def assistant(request: HttpRequest) -> HttpResponse:
+    """Regulatory Q&A over the guidance documents, filtered by authority and region."""
+    form = RegulatoryQuestionForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = answer(form.cleaned_data["question"], audience="pharma", filters=form.filters())
+        flagged_question_record(answer=result, audience="pharma", user=request.user)
+    template = (
+        "pharma/assistant.html#result" if request.htmx and result else "pharma/assistant.html"
+    )
+    return render(request, template, {"form": form, "result": result})

@@ -9,6 +9,8 @@ import pytest
 
 from lumen.accounts.roles import Role
 from lumen.accounts.services import user_ensure
+from tests.corpus import small_corpus  # noqa: F401 - shared by every app's tests
+from tests.fakes.tgi_server import fake_tgi  # noqa: F401 - the stand-in TGI on loopback
 
 PASSWORD = "correct-horse-battery-9"
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
+        import lumen.checks  # noqa: F401 - registers the deploy check
         from lumen.accounts.roles import sync_role_groups
 
         # Permissions only exist after every app's post_migrate; run after them all.

@@ -43,6 +43,7 @@ def grant_role(user: User, role: Role) -> None:
 
 # What the staff role may do in the admin, per app. Later apps add their models here; PHI
 # models are deliberately absent (staff reach patient data only through a recorded reason).
+KNOWLEDGE_MODELS = ("source", "document", "chunk", "drug", "druginteraction", "regulatorystatus")
 STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "accounts": ("view_user", "change_user"),
     "auth": ("view_group",),
@@ -59,10 +60,14 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "add_invitation",
         "delete_invitation",
     ),
-    "knowledge": tuple(
-        f"{action}_{model}"
-        for model in ("source", "document", "chunk", "drug", "druginteraction", "regulatorystatus")
-        for action in ("view", "add", "change", "delete")
+    "knowledge": (
+        *(
+            f"{action}_{model}"
+            for model in KNOWLEDGE_MODELS
+            for action in ("view", "add", "change", "delete")
+        ),
+        "view_flaggedquestion",
+        "change_flaggedquestion",
     ),
     "django_q": (
         "view_success",

@@ -1,27 +1,4 @@
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
-
-
-@pytest.fixture
-def generator_server():
-    """A stand-in generator on loopback that answers TGI's /health route."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200 if self.path == "/health" else 404)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
 
 
 def test_healthz_reports_database_pgvector_and_generator(client, db):
@@ -47,12 +24,33 @@ def test_healthz_is_503_when_the_generator_is_unreachable(client, db, settings):
     assert body["checks"]["database"]["ok"] is True
 
 
-def test_healthz_is_200_when_a_remote_generator_answers(client, db, settings, generator_server):
+def test_healthz_is_200_when_tgi_serves_the_adapter(client, db, settings, fake_tgi):
     settings.LUMEN_GENERATOR = "tgi"
-    settings.LUMEN_GENERATOR_URL = generator_server
+    settings.LUMEN_GENERATOR_URL = fake_tgi.url
+    settings.LUMEN_GENERATOR_ADAPTER_ID = "lumen-medical"
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["generator"]["ok"] is True
+
+
+def test_healthz_is_503_when_tgi_silently_lacks_the_adapter(client, db, settings, fake_tgi):
+    settings.LUMEN_GENERATOR = "tgi"
+    settings.LUMEN_GENERATOR_URL = fake_tgi.url
+    settings.LUMEN_GENERATOR_ADAPTER_ID = "not-loaded-adapter"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "not-loaded-adapter" in response.json()["checks"]["generator"]["detail"]
+
+
+def test_check_deploy_fails_when_the_adapter_is_not_served(db, settings, fake_tgi):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.LUMEN_GENERATOR = "tgi"
+    settings.LUMEN_GENERATOR_URL = fake_tgi.url
+    settings.LUMEN_GENERATOR_ADAPTER_ID = "not-loaded-adapter"
+    with pytest.raises(SystemCheckError, match=r"lumen\.E001"):
+        call_command("check", "--deploy", "--tag", "compatibility")
 
 
 def test_healthz_only_answers_get(client, db):

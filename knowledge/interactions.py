@@ -1,0 +1,62 @@
+"""Which of a set of drugs interact: pair rules plus class-level rules expanded to members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.db.models import Q
+
+from knowledge.models import Drug, DrugInteraction, Severity
+
+_RANK = {Severity.MAJOR: 0, Severity.MODERATE: 1, Severity.MINOR: 2}
+
+
+@dataclass(frozen=True)
+class FoundInteraction:
+    a: Drug
+    b: Drug
+    rule: DrugInteraction
+
+    @property
+    def severity(self) -> str:
+        return self.rule.severity
+
+
+def _side_matches(drug: Drug, rule_drug_id: int | None, rule_class: str) -> bool:
+    return drug.id == rule_drug_id if rule_drug_id else rule_class in drug.classes
+
+
+def _applies(rule: DrugInteraction, a: Drug, b: Drug) -> bool:
+    forward = _side_matches(a, rule.drug_a_id, rule.class_a) and _side_matches(
+        b, rule.drug_b_id, rule.class_b
+    )
+    backward = _side_matches(b, rule.drug_a_id, rule.class_a) and _side_matches(
+        a, rule.drug_b_id, rule.class_b
+    )
+    return forward or backward
+
+
+def find_interactions(drugs: list[Drug]) -> list[FoundInteraction]:
+    """Every interacting pair among `drugs`, most severe first. For each pair a specific
+    drug-drug rule wins over class rules (it is the more precise statement); among class
+    rules the most severe wins."""
+    drugs = list({d.id: d for d in drugs}.values())
+    if len(drugs) < 2:
+        return []
+    ids = [d.id for d in drugs]
+    classes = sorted({c for d in drugs for c in d.classes})
+    rules = list(
+        DrugInteraction.objects.filter(
+            Q(drug_a__in=ids) | Q(drug_b__in=ids) | Q(class_a__in=classes) | Q(class_b__in=classes)
+        )
+    )
+    found = []
+    for a, b in combinations(drugs, 2):
+        matching = [r for r in rules if _applies(r, a, b)]
+        if not matching:
+            continue
+        pair_rules = [r for r in matching if r.drug_a_id and r.drug_b_id]
+        best = min(pair_rules or matching, key=lambda r: _RANK[r.severity])
+        found.append(FoundInteraction(a, b, best))
+    return sorted(found, key=lambda f: (_RANK[f.severity], f.a.name, f.b.name))

@@ -1,0 +1,198 @@
+"""The "openai" backend: chat messages to an OpenAI-compatible /v1/chat/completions.
+
+TGI (>= 1.4, the "Messages API") and vLLM's OpenAI server both offer this route; the
+adapter is chosen by the "model" field. Facts, with their sources:
+
+- Request (sent by huggingface_hub's InferenceClient(base_url=ROOT).chat_completion, which
+  appends /v1/chat/completions): {"model", "messages", "max_tokens", "temperature",
+  "stop", "stream"}. Without a model the hub sends "dummy", which TGI would take as an
+  adapter id, so the model is always set: the adapter id, or "tgi" when there is none.
+- TGI: "model" becomes adapter_id unless it is "tgi" (`model.filter(|m| *m != "tgi")`,
+  router/src/lib.rs ChatRequest::try_into_generate); an unknown id silently falls back to
+  the base model (see lumen.generation.tgi); temperature 0 means greedy; the response's
+  "model" is always the base model id; finish_reason "stop" for end of sequence.
+  GET /v1/models lists the base model only, never adapters.
+- vLLM (`vllm serve BASE --enable-lora --lora-modules NAME=PATH`): "model" must be the
+  served model name or a LoRA module name, else 404 NotFoundError ("The model `x` does not
+  exist."); GET /v1/models lists the base model and each LoRA module (owned_by "vllm",
+  "parent" set on adapters). Without an adapter, set the adapter id to the served model
+  name: vLLM has no model called "tgi".
+- Streaming: `data: {chunk}` events, choices[0].delta.content, finish_reason on the last
+  one, then `[DONE]`. vLLM writes `data: [DONE]`; TGI's SSE writer (axum) writes
+  `data:[DONE]`, which huggingface_hub 2.4 does not recognise (it compares with
+  "data: [DONE]") and then fails to parse as JSON. A stream is complete once a choice
+  reports its finish_reason, so that parse failure after it is taken as the end.
+
+What can be verified: `health()` asks GET /v1/models whether the configured model or
+adapter is listed. That is proof on vLLM; on TGI it can only confirm the base model, so a
+configured adapter reads as not served there (use LUMEN_GENERATOR=tgi, whose check probes
+the adapter).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from lumen.generation.base import Generation, GenerationError, Health, Params
+from lumen.generation.prompt import Prompt
+from lumen.generation.tgi import ServerClient, failure, http
+
+logger = logging.getLogger(__name__)
+
+SERVER = "OpenAI-compatible server"
+BASE_MODEL_NAME = "tgi"  # what TGI reads as "no adapter"
+
+
+class OpenAIGenerator:
+    """Generation by /v1/chat/completions; the adapter is the "model"."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        adapter_id: str = "",
+        timeout: float = 30.0,
+        max_new_tokens: int = 512,
+        temperature: float = 0.2,
+        health_timeout: float = 2.0,
+    ) -> None:
+        if not url:
+            raise ValueError("OpenAIGenerator needs the server's root URL.")
+        self.url = url.rstrip("/")
+        self.adapter_id = adapter_id
+        self.timeout = timeout
+        self.max_new_tokens = max_new_tokens
+        self.temperature = temperature
+        self.health_timeout = health_timeout
+
+    @property
+    def model(self) -> str:
+        return self.adapter_id or BASE_MODEL_NAME
+
+    def generate(self, prompt: Prompt, *, params: Params | None = None) -> Generation:
+        params = params or self._default_params()
+        started = time.monotonic()
+        try:
+            with ServerClient(self.url, timeout=params.timeout) as client:
+                output = client.chat_completion(
+                    messages=prompt.messages(), **self._parameters(params)
+                )
+            choice = output.choices[0]
+            text = choice.message.content
+            if not isinstance(text, str) or not text.strip():
+                raise GenerationError(f"{SERVER} answered without text")
+        except Exception as exc:
+            error = failure(exc, server=SERVER, timeout=params.timeout)
+            logger.warning("openai: generation failed: %s", error)
+            raise error from exc
+        usage = output.usage
+        generated_tokens = getattr(usage, "completion_tokens", None)
+        logger.info(
+            "openai: %s tokens in %.2f s (model %s)",
+            generated_tokens,
+            time.monotonic() - started,
+            self.model,
+        )
+        return Generation(
+            text=text.strip(),
+            backend=self.name,
+            model=str(output.model or ""),
+            adapter_id=self.adapter_id,
+            generated_tokens=generated_tokens,
+            finish_reason=str(choice.finish_reason or ""),
+        )
+
+    def stream(self, prompt: Prompt, *, params: Params | None = None) -> Iterator[str]:
+        params = params or self._default_params()
+        finished = produced = False
+        try:
+            with ServerClient(self.url, timeout=params.timeout) as client:
+                chunks = iter(
+                    client.chat_completion(
+                        messages=prompt.messages(), stream=True, **self._parameters(params)
+                    )
+                )
+                while True:
+                    try:
+                        chunk = next(chunks)
+                    except StopIteration:
+                        break
+                    except json.JSONDecodeError:
+                        if finished:  # TGI's `data:[DONE]`, see the module docstring
+                            break
+                        raise
+                    if chunk.choices is None:
+                        raise GenerationError(f"{SERVER} streamed a chunk without choices")
+                    for choice in chunk.choices:  # a usage-only chunk has none
+                        content = choice.delta.content if choice.delta else None
+                        if content:
+                            produced = True
+                            yield content
+                        finished = finished or bool(choice.finish_reason)
+            if not finished:
+                raise GenerationError(f"{SERVER} stream ended before a finish_reason")
+            if not produced:
+                raise GenerationError(f"{SERVER} answered without text")
+        except Exception as exc:
+            error = failure(exc, server=SERVER, timeout=params.timeout)
+            logger.warning("openai: streaming failed: %s", error)
+            raise error from exc
+
+    def health(self) -> Health:
+        """The configured model or adapter listed by GET /v1/models."""
+        try:
+            with http.Client(timeout=self.health_timeout, follow_redirects=False) as client:
+                response = client.get(self._models_url())
+            if response.status_code != 200:
+                return Health(False, f"{SERVER} /v1/models answered {response.status_code}")
+            cards = [c for c in response.json()["data"] if isinstance(c, dict)]
+            ids = [str(card["id"]) for card in cards]
+        except http.TimeoutException:
+            return Health(False, f"{SERVER} did not answer within {self.health_timeout:g} s")
+        except http.HTTPError as exc:
+            return Health(False, failure(exc, server=SERVER, timeout=self.health_timeout).args[0])
+        except (ValueError, LookupError, TypeError):
+            return Health(False, f"{SERVER} /v1/models answered with an unexpected body")
+        listed = ", ".join(ids) or "nothing"
+        if self.model in ids:
+            card = cards[ids.index(self.model)]
+            parent = card.get("parent")
+            on = f" on {parent}" if parent else ""
+            return Health(True, f"{SERVER} serving {self.model!r}{on}")
+        if not self.adapter_id:
+            if any(card.get("owned_by") == "vllm" for card in cards):
+                return Health(
+                    False,
+                    f"vLLM serves no model named {BASE_MODEL_NAME!r}: set "
+                    f"LUMEN_GENERATOR_ADAPTER_ID to one of: {listed}",
+                )
+            return Health(True, f"{SERVER} serving {listed} (base model: no adapter configured)")
+        return Health(
+            False,
+            f"adapter {self.adapter_id!r} is not served: /v1/models lists {listed}. vLLM lists "
+            "its LoRA modules there; TGI never lists adapters (for TGI use "
+            "LUMEN_GENERATOR=tgi, whose check probes the adapter)",
+        )
+
+    def _models_url(self) -> str:
+        return f"{self.url}/models" if self.url.endswith("/v1") else f"{self.url}/v1/models"
+
+    def _default_params(self) -> Params:
+        return Params(
+            max_new_tokens=self.max_new_tokens, temperature=self.temperature, timeout=self.timeout
+        )
+
+    def _parameters(self, params: Params) -> dict[str, Any]:
+        return {
+            "model": self.model,  # never left out: the hub would send "dummy"
+            "max_tokens": params.max_new_tokens,
+            # 0 is greedy on both TGI's and vLLM's OpenAI routes; negative is refused.
+            "temperature": max(params.temperature, 0.0),
+            "stop": list(params.stop) or None,
+        }
