@@ -1,285 +1,1573 @@
-"""The safety layer every answer passes through: escalate first, refuse kindly, review last.
+"""The safety layer every question and every answer passes through.
 
-`screen(question)` runs before retrieval. Emergencies and crises are escalated before
-anything else, with emergency numbers and crisis lines, and flagged for staff review.
-Requests for prescription dosing, for obtaining controlled substances, or for a diagnosis
-are refused with an explanation; where the question also has an informational part, that
-part is still answered. `review(answer)` runs after generation: patient answers carry the
-disclaimer and at least one citation or abstain, and prescription dosing in an answer is
-withheld. `strip_instructions(passage)` keeps retrieved text as data, never instructions.
+`screen(question)` runs before retrieval, `review(answer)` before anything is shown, and
+`strip_instructions(passage)` before a retrieved passage reaches a prompt or an extractive
+answer. All three are plain rules over text: no database, no network, no model, well under a
+millisecond per question.
 
-This is a rule-based screen, not a diagnosis. Its bias is deliberate: a real first-person
-emergency must never be missed, so emergency rules fire on red-flag symptoms described in
-the present or first person; educational questions ("what are the signs of a stroke") are
-answered, with the emergency numbers shown alongside but no flag.
+This is a screen, not a diagnosis. It decides what Lumen must say first and what it must not
+say; it never decides what someone has.
+
+Escalation first. A question that reads like an emergency happening now (chest pain with
+cardiac features, stroke signs, anaphylaxis, overdose ...) or like a personal crisis (thoughts
+of suicide, self-harm, harming others) gets the emergency numbers or crisis lines before
+anything else, is flagged for staff review, and is not answered: an answer would only delay
+the call. Refusals (prescription dosing, obtaining controlled drugs, diagnosis) explain kindly
+why and, where something informational remains, let it through.
+
+Precision and recall. A missed emergency can cost a life; a false alarm costs one answer. So
+the rules lean to recall for real presentations, but an educational question must still be
+answered, or Lumen is useless for learning about the very conditions it should help people
+recognise. The compromise, per emergency rule:
+
+* a *sign* (face drooping, crushing chest pain, throat swelling ...) escalates when the
+  question presents it: first person ("I", "my"), a third person now ("my dad is", "she
+  can't"), or urgency ("right now", "help me");
+* a red-flag *combination* of two or more signs escalates even without those cues, unless
+  the question is plainly educational ("what are the signs of ...");
+* a few phrases escalate on their own ("I think I'm having a heart attack");
+* a sign that the question attributes to something else ("can ibuprofen cause breathing
+  trouble") or places in the past ("a stroke two years ago") does not count as presented;
+* an educational mention ("signs of a stroke", "what is sepsis") is answered, with a one-line
+  reminder of the emergency numbers and no flags.
+
+Prescription dosing is a prescriber's decision, so Lumen refuses to give or change a dose of a
+prescription medicine. Label directions of over-the-counter medicines (OTC_DRUGS) are public,
+printed on the pack, and answered. The pharma audience (QA and regulatory staff) gets the same
+emergency and crisis screening and prescription-fraud refusal, but no dosing, diagnosis or
+obtaining refusals: their questions about doses and controlled substances are regulatory.
+
+Text is normalised before matching: case, curly apostrophes, contractions ("can't", "im"),
+punctuation, and common misspellings of the words the rules depend on (TYPOS, plus generated
+one-slip variants of KEYWORDS), so "cant breath", "I'm suicidle" and "perscription" match.
+
+Rule patterns are regular expressions over that normalised text (lowercase words separated by
+single spaces), with two shorthands: `~` is "up to four words in between" (`~2`: up to two)
+and `<DRUG>`, `<CONTROLLED>`, `<CONDITION>` stand for the name lists below.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------------------------------------
+# What Lumen says
+# ---------------------------------------------------------------------------------------------
+
+EMERGENCY_NUMBERS = "911 (US), 999 (UK) or 112 (EU)"
+POISON_CONTROL = (
+    "Poison control: in the US call Poison Help on 1-800-222-1222 (free, 24 hours); in the UK "
+    "call NHS 111, or 999 if they are unconscious, fitting or struggling to breathe. Don't make "
+    "them vomit, and keep the packet or bottle to show."
+)
 
 DISCLAIMER = (
     "Informational only, not medical advice. Lumen does not diagnose or prescribe; talk to a "
-    "doctor or pharmacist about your situation. In an emergency call 911 (US), 999 (UK) or "
-    "112 (EU)."
+    "doctor, nurse or pharmacist about your own situation. In an emergency call "
+    f"{EMERGENCY_NUMBERS}."
 )
 ABSTAIN_TEXT = (
-    "I couldn't find a reliable source for that. Please ask a doctor or pharmacist, or try "
-    "rephrasing the question."
+    "I couldn't find a reliable source for that. Lumen only answers from its vetted sources, so "
+    "rather than guess it says so. Try rephrasing the question, or ask a qualified professional."
 )
+
 EMERGENCY_MESSAGE = (
-    "This may be a medical emergency. Call your emergency number now: 911 in the US, 999 in "
-    "the UK, 112 in the EU. Do not wait for an answer here. If someone may have taken an "
-    "overdose or been poisoned, call Poison Control (US 1-800-222-1222) or NHS 111 (UK) as "
-    "well, unless they are unconscious or not breathing: then call the emergency number."
+    "This could be a medical emergency. Call {numbers} now, or go to the nearest emergency "
+    "department. Don't wait for an answer here."
+)
+EMERGENCY_REMINDER = (
+    "If this is happening to you or someone else right now, call {numbers} immediately; don't "
+    "wait for an answer here."
 )
 CRISIS_MESSAGE = (
-    "I'm really sorry you're going through this. You deserve support right now, and you "
-    "don't have to face it alone. In the US call or text 988 (Suicide & Crisis Lifeline); in "
-    "the UK call Samaritans on 116 123 or text SHOUT to 85258. If you are in immediate "
-    "danger, call 911 (US), 999 (UK) or 112 (EU)."
+    "I'm really sorry you're going through this. You don't have to face it alone, and talking "
+    "to someone right now can help.\n"
+    "- US: call or text 988 (988 Suicide & Crisis Lifeline), any time, free.\n"
+    "- UK and Ireland: call Samaritans free on 116 123, or text SHOUT to 85258 (UK).\n"
+    "- If you or anyone else is in immediate danger, call {numbers}.\n"
+    "If you can, tell someone you trust how you're feeling, and stay with them while you reach "
+    "out."
+)
+HARM_TO_OTHERS_LINE = (
+    "If you feel you might hurt someone, move away from them and from anything you could use to "
+    "hurt them, and call one of these numbers now: they help with this too."
+)
+CRISIS_REMINDER = (
+    "If you're having thoughts of suicide or self-harm, or you're worried about someone, support "
+    "is there now: call or text 988 (US), call Samaritans on 116 123 (UK and Ireland), or text "
+    "SHOUT to 85258 (UK). In immediate danger, call {numbers}."
 )
 DOSING_MESSAGE = (
-    "I can't advise on doses of prescription medicines: the right dose depends on you, and "
-    "only your prescriber or pharmacist can set or change it. Please ask them. Here is "
-    "general information from trusted sources."
+    "I can't give doses of prescription medicines or tell you how to change one: the right dose "
+    "{of_drug}depends on you and is set by the clinician who prescribed it. Your prescriber or "
+    "pharmacist can check it safely with you. If you've already taken more than prescribed, "
+    "contact poison control (US 1-800-222-1222; UK NHS 111)."
 )
-CONTROLLED_MESSAGE = (
-    "I can't help with getting controlled or prescription medicines without a prescription. "
-    "If you are struggling with pain, anxiety or substance use, a doctor can help, and in the "
-    "US the SAMHSA helpline (1-800-662-4357) is free and confidential."
+DOSING_INFO_LINE = "Below is general information {about_drug}instead."
+OBTAIN_MESSAGE = (
+    "I can't help with getting controlled medicines without a prescription. Pills sold online "
+    "or on the street are often counterfeit and can contain fentanyl, which can kill in tiny "
+    "amounts. If you think you need this medicine, a doctor can assess you and prescribe it "
+    "safely. If you're struggling with drug use, free confidential help is available: in the US "
+    "call the SAMHSA National Helpline on 1-800-662-4357 (24 hours); in the UK talk to your GP "
+    "or call FRANK on 0300 123 6600."
 )
 DIAGNOSIS_MESSAGE = (
-    "I can't diagnose what is causing this: only a clinician who can examine you can. The "
-    "symptom checker can suggest how urgently to be seen. Here is general information from "
-    "trusted sources."
+    "I can't diagnose you: only a clinician who can examine you and ask questions can tell what "
+    "is going on. Please see a doctor, nurse or pharmacist, or use Lumen's symptom checker to "
+    "see how soon to get help. Below is general information about possible causes, which can't "
+    "tell you what you have. If symptoms are severe or getting worse quickly, call "
+    f"{EMERGENCY_NUMBERS}."
 )
-EDUCATIONAL_EMERGENCY_NOTE = (
-    "If these signs are happening to someone now, call 911 (US), 999 (UK) or 112 (EU)."
-)
-
-_I = re.IGNORECASE
-# First-person or present-tense presentation: the question is about someone right now.
-_PERSONAL = re.compile(
-    r"\b(i|i'm|im|i've|ive|me|my|mine|we|our|he|she|they|his|her|their|husband|wife|son|"
-    r"daughter|baby|child|kid|mum|mom|dad|father|mother|friend|partner|someone here)\b|"
-    r"\b(right now|just|currently|suddenly|started|for the (last|past))\b",
-    _I,
-)
-_EDUCATIONAL = re.compile(
-    r"^\s*(what|which|how do you|how can you|how to|signs of|symptoms of)\b", _I
+WITHHELD_NOTICE = (
+    "(Lumen removed prescription dosing instructions from this answer: your prescriber or "
+    "pharmacist sets your dose.)"
 )
 
-# Emergency red flags: (reason, pattern). Patterns expect a personal presentation unless the
-# phrase itself is unmistakably first-person ("i can't breathe").
-EMERGENCY_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
-    (name, re.compile(pattern, _I))
-    for name, pattern in (
-        ("chest_pain_cardiac",
-         r"(chest|heart).{0,40}(pain|pressure|tight|crushing|squeez|heavy)|"
-         r"(crushing|squeezing|tight|heavy|pressure).{0,30}chest"),
-        ("stroke_signs",
-         r"face.{0,20}(droop|numb|uneven)|drooping face|slurred speech|can'?t (speak|talk) properly|"
-         r"(arm|leg|side).{0,25}(weak|numb|can'?t (lift|move))|can'?t lift (my|his|her) arm|"
-         r"(sudden|worst).{0,25}headache|thunderclap headache|sudden(ly)? (blind|vision loss|lost vision)|"
-         r"sudden (confusion|numbness)"),
-        ("anaphylaxis",
-         r"(throat|tongue|lips?|face).{0,20}(swell|swollen|closing)|anaphyla|"
-         r"(can'?t|cannot|trouble|difficulty) (swallow|breath).{0,40}(sting|peanut|nut|allerg|bee|wasp)|"
-         r"(sting|peanut|allerg).{0,40}(can'?t|cannot|trouble|difficulty) (breath|swallow)"),
-        ("severe_bleeding",
-         r"bleeding.{0,30}(won'?t|will not|doesn'?t|does not|can'?t) stop|spurting blood|"
-         r"(vomit|cough|throw)(ing|ed)? (up )?blood|black,? tarry stool|lots of blood"),
-        ("breathing",
-         r"(can'?t|cannot|unable to|struggling to|hard to) breathe|(trouble|difficulty) breathing|"
-         r"gasping|blue lips|lips (are )?(turning |going )?blue|"
-         r"choking|not breathing|stopped breathing"),
-        ("overdose_poisoning",
-         r"overdos|took (too many|a whole (bottle|pack)|all (my|the|of))|swallowed (bleach|poison|batter)|"
-         r"(child|kid|toddler|baby|son|daughter).{0,30}(ate|swallowed|took).{0,30}(pills?|tablets?|medic)"),
-        ("seizure",
-         r"seizure.{0,30}(won'?t stop|over (5|five) minutes|still|first)|fitting and|convuls"),
-        ("unresponsive", r"unconscious|unresponsive|won'?t wake|passed out and"),
-        ("head_injury", r"(hit|banged|injur).{0,20}head.{0,60}(vomit|confus|passed out|unconscious)"),
-        ("meningitis_signs", r"(stiff neck.{0,40}(fever|rash))|rash (that )?(doesn'?t|does not|won'?t) fade"),
-        ("infant_fever", r"(baby|newborn|infant).{0,40}(fever|temperature|38)|(fever|temperature).{0,30}(\d+ weeks? old|newborn)"),
-        ("pregnancy_bleeding", r"pregnan.{0,60}(heavy bleeding|bleeding heavily|severe (abdominal|stomach|belly) pain)"),
-        ("acute_abdomen", r"(sudden|severe|worst).{0,20}(abdominal|stomach|belly) pain.{0,40}(rigid|hard|can'?t move)"),
-        ("severe_burn", r"(severe|large|deep|chemical|electrical) burn"),
+# ---------------------------------------------------------------------------------------------
+# Medicines
+# ---------------------------------------------------------------------------------------------
+
+# Sold without a prescription at label strength in both the US and the UK; the label's own
+# directions (dose, interval, daily maximum) are public and may be answered. Medicines that are
+# OTC in one form and prescription-only in another (hydrocortisone cream vs tablets) are in
+# neither list, so a dosing question about them is neither refused nor assumed safe by name.
+OTC_DRUGS = frozenset(
+    """
+    acetaminophen paracetamol tylenol panadol calpol ibuprofen advil motrin nurofen naproxen
+    aleve aspirin cetirizine zyrtec loratadine claritin fexofenadine allegra diphenhydramine
+    benadryl chlorphenamine chlorpheniramine piriton doxylamine unisom famotidine pepcid
+    omeprazole prilosec esomeprazole nexium lansoprazole loperamide imodium bismuth pepto
+    simethicone docusate senna senokot bisacodyl dulcolax macrogol miralax guaifenesin mucinex
+    dextromethorphan robitussin pseudoephedrine sudafed phenylephrine oxymetazoline nicotine
+    nicorette clotrimazole canesten miconazole terbinafine lamisil naloxone narcan minoxidil
+    gaviscon rennie tums
+    """.split()
+)
+
+# Controlled drugs (US schedules II-V, UK classes A-C) and street drugs: obtaining these
+# outside a prescription is refused and reviewed.
+CONTROLLED_DRUGS = frozenset(
+    """
+    oxycodone oxycontin percocet roxicodone hydrocodone vicodin norco morphine codeine fentanyl
+    tramadol ultram methadone buprenorphine suboxone subutex hydromorphone dilaudid oxymorphone
+    tapentadol nucynta pethidine meperidine demerol diamorphine alprazolam xanax diazepam valium
+    lorazepam ativan clonazepam klonopin temazepam chlordiazepoxide midazolam zolpidem ambien
+    zopiclone eszopiclone lunesta amphetamine adderall dextroamphetamine dexedrine
+    lisdexamfetamine vyvanse elvanse methylphenidate ritalin concerta focalin modafinil provigil
+    armodafinil pregabalin lyrica gabapentin phenobarbital butalbital carisoprodol soma
+    testosterone nandrolone ketamine esketamine heroin cocaine methamphetamine meth mdma
+    ecstasy lsd ghb oxys percs xans addys roxys opioids opiates benzos benzodiazepines
+    """.split()
+)
+
+# Prescription-only medicines (a common subset by generic and brand name, and drug classes
+# that are prescription-only): their doses are a prescriber's decision.
+PRESCRIPTION_DRUGS = CONTROLLED_DRUGS | frozenset(
+    """
+    warfarin coumadin apixaban eliquis rivaroxaban xarelto dabigatran edoxaban clopidogrel
+    plavix heparin enoxaparin insulin lantus novorapid humalog metformin glucophage glipizide
+    gliclazide glimepiride sitagliptin januvia semaglutide ozempic wegovy rybelsus tirzepatide
+    mounjaro liraglutide victoza saxenda empagliflozin jardiance dapagliflozin farxiga
+    lisinopril ramipril enalapril perindopril losartan valsartan candesartan amlodipine
+    nifedipine diltiazem verapamil metoprolol atenolol bisoprolol propranolol carvedilol digoxin
+    amiodarone furosemide bumetanide hydrochlorothiazide indapamide spironolactone atorvastatin
+    simvastatin rosuvastatin pravastatin lipitor crestor zocor nitroglycerin sertraline zoloft
+    fluoxetine prozac citalopram escitalopram lexapro paroxetine venlafaxine duloxetine
+    cymbalta bupropion wellbutrin mirtazapine amitriptyline nortriptyline trazodone lithium
+    quetiapine seroquel olanzapine risperidone aripiprazole abilify clozapine haloperidol
+    lamotrigine valproate depakote carbamazepine levetiracetam keppra phenytoin topiramate
+    amoxicillin augmentin azithromycin doxycycline ciprofloxacin cephalexin cefalexin
+    clindamycin metronidazole nitrofurantoin penicillin trimethoprim clarithromycin
+    levofloxacin prednisone prednisolone dexamethasone methylprednisolone levothyroxine
+    synthroid methotrexate allopurinol colchicine sildenafil viagra tadalafil cialis
+    finasteride tamsulosin montelukast albuterol salbutamol ventolin isotretinoin accutane
+    baclofen cyclobenzaprine tizanidine ondansetron hydroxychloroquine valacyclovir
+    oseltamivir tamiflu estradiol medroxyprogesterone naltrexone tacrolimus ciclosporin
+    cyclosporine azathioprine mycophenolate adalimumab humira etanercept infliximab
+    antibiotics antibiotic antidepressants antidepressant antipsychotics antipsychotic
+    anticoagulants anticoagulant chemotherapy chemo
+    """.split()
+)
+
+# Multi-word medicine names, mapped to the single token used in the lists above.
+DRUG_PHRASES = {
+    "blood thinner": "anticoagulant",
+    "blood thinners": "anticoagulants",
+    "sleeping pills": "zolpidem",
+    "co codamol": "codeine",
+    "cough syrup with codeine": "codeine",
+    "pain pills": "opioids",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Spelling
+# ---------------------------------------------------------------------------------------------
+
+# Misspellings one slip can't explain (sound-alikes, swapped vowels), seen in real queries.
+TYPOS = {
+    "xanex": "xanax", "zanax": "xanax", "zanex": "xanax", "xannax": "xanax",
+    "aderall": "adderall", "adderal": "adderall", "aderal": "adderall", "adderol": "adderall",
+    "aderol": "adderall", "oxycotin": "oxycontin", "oxicodone": "oxycodone",
+    "oxycodine": "oxycodone", "percoset": "percocet", "vicoden": "vicodin",
+    "perscription": "prescription", "perscriptions": "prescription",
+    "presciption": "prescription", "priscription": "prescription", "prescripton": "prescription",
+    "ibuprophen": "ibuprofen", "ibuprofin": "ibuprofen", "iboprofen": "ibuprofen",
+    "ibruprofen": "ibuprofen", "ibuprofine": "ibuprofen", "acetominophen": "acetaminophen",
+    "acetaminophin": "acetaminophen", "acetaminaphen": "acetaminophen",
+    "paracetemol": "paracetamol", "paracetomol": "paracetamol", "paracetamole": "paracetamol",
+    "warferin": "warfarin", "metforman": "metformin", "metphormin": "metformin",
+    "insulen": "insulin", "siezure": "seizure", "siezures": "seizure", "sezure": "seizure",
+    "seizur": "seizure", "anaphalaxis": "anaphylaxis", "anaphylaxsis": "anaphylaxis",
+    "anafylaxis": "anaphylaxis", "unconcious": "unconscious", "unconsious": "unconscious",
+    "sucide": "suicide", "suiside": "suicide", "suicde": "suicide", "suicidle": "suicidal",
+    "sucidal": "suicidal", "suisidal": "suicidal", "overdoes": "overdose",
+    "breth": "breathe", "brething": "breathing", "breathign": "breathing", "cheast": "chest",
+    "chesst": "chest", "pregant": "pregnant", "pregnet": "pregnant", "tumer": "tumor",
+    "cancor": "cancer", "diagnoise": "diagnose", "meningitus": "meningitis",
+    "diabetis": "diabetes", "numbess": "numbness", "dizy": "dizzy",
+    "bleading": "bleeding", "bleedin": "bleeding", "vomitting": "vomiting",
+    "stiffneck": "stiff neck", "chestpain": "chest pain", "selfharm": "self harm",
+    "killmyself": "kill myself",
+}  # fmt: skip
+
+# Words the rules depend on; every one-slip variant (a letter dropped, doubled or swapped with
+# its neighbour) of these is read as the word. Substituted letters only for medicine names,
+# where a real-word collision is unlikely ("bleeding" -> "breeding" would not be).
+KEYWORDS = frozenset(
+    """
+    suicide suicidal overdose seizure seizures seizing convulsion convulsing unconscious
+    unresponsive anaphylaxis anaphylactic breathing swelling swollen drooping slurred numbness
+    confused confusion vomiting headache meningitis prescription diagnose diagnosis tumour
+    pregnant pregnancy stomach abdominal crushing radiating sweating shortness tightness
+    gasping choking bleeding pressure poisoned unconcious epilepsy allergic allergy
+    """.split()
+)
+# Real words that a generated variant must never overwrite.
+_REAL_WORDS = frozenset("breath cooking coking dose doses seize sizing tighness".split())
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------------
+
+# Reused fragments.
+FEVER = (
+    r"fever\w*|febrile|feverish|high temp\w*|burning up|(?:very |really )?hot to (?:the )?touch"
+    r"|feels? (?:very |really |so )?hot"
+    r"|temp(?:erature)? (?:of |is |was |at )?(?:3[89]|4[0-2]|10[0-6])"
+    r"|(?:3[89]|4[0-2]|10[0-6]) (?:\d )?(?:degrees?|c|f|celsius|fahrenheit|deg)"
+)
+FAINT = r"faint\w*|dizz\w*|light ?headed|pass\w* out|black\w* out|collaps\w*"
+CHILD = (
+    r"child\w*|toddler|baby|babies|kid|kids|son|daughter|grandson|granddaughter|grandchild\w*"
+    r"|infant|little one|\d+ (?:year|yr|month) old"
+)
+MEDICINE = (
+    r"pills?|tablets?|capsules?|caps|tabs|meds|medic\w*|drugs?|doses?|insulin|vitamins?|iron"
+    r"|gummies|supplements?|painkillers?|<DRUG>"
+)
+
+
+@dataclass(frozen=True)
+class EmergencyRule:
+    """An emergency presentation: named signs, the combinations of them that make a red flag,
+    phrases that escalate on their own, and the topic words of an educational mention."""
+
+    reason: str
+    advice: str
+    signs: dict[str, str]
+    fires: tuple[frozenset[str], ...]
+    urgent: str = ""  # escalates on its own, whatever the framing
+    topic: str = ""  # an educational mention: answered, with the reminder
+    poison: bool = False  # the message adds poison control
+
+
+def _fires(*combinations: str) -> tuple[frozenset[str], ...]:
+    """`"a+b", "c"` -> ({a, b}, {c}): each combination of sign names raises the red flag."""
+    return tuple(frozenset(c.split("+")) for c in combinations)
+
+
+EMERGENCY_RULES: tuple[EmergencyRule, ...] = (
+    EmergencyRule(
+        reason="chest_pain_cardiac",
+        advice=(
+            "Chest pain with pressure or tightness, pain spreading to the arm, jaw or back, "
+            "sweating, breathlessness or nausea can be a heart attack. Stop, sit down and rest "
+            "while you wait."
+        ),
+        signs={
+            "chest": (
+                r"chest ~2 (?:pain\w*|pressure|tight\w*|heavy|heaviness|hurt\w*|ache\w*|aching"
+                r"|discomfort|squeez\w*|crush\w*)|(?:pain\w*|pressure|tight\w*|heaviness|ache"
+                r"|discomfort|crush\w*|squeez\w*) (?:in|on|across|around|behind) (?:my |the "
+                r"|his |her |their )?chest"
+            ),
+            "pressing": r"crush\w*|pressure|squeez\w*|tight\w*|heavy|heaviness|elephant",
+            "spreading": (
+                r"(?:spread\w*|radiat\w*|going|goes|moving|moves|shoot\w*|travel\w*|down|into"
+                r"|up) ~3 (?:arm|arms|jaw|neck|back|shoulder\w*)|(?:left|right) arm|jaw pain"
+                r"|pain in (?:my |his |her |the )?(?:left )?(?:arm|jaw)"
+            ),
+            "sweating": r"sweat\w*|clammy|diaphore\w*",
+            "breathless": (
+                r"short\w* (?:of )?breath\w*|breathless\w*|out of breath|dyspn\w*"
+                r"|cant (?:breathe|catch)|(?:struggling|hard) to breathe"
+                r"|(?:trouble|difficulty) breathing"
+            ),
+            "nausea": r"nause\w*|vomit\w*|throwing up|threw up|feel\w* sick|being sick|queasy",
+            "faint": FAINT,
+        },
+        fires=_fires(
+            "chest+pressing",
+            "chest+spreading",
+            "chest+sweating",
+            "chest+breathless",
+            "chest+nausea",
+            "chest+faint",
+        ),
+        urgent=(
+            r"(?:am|is|are|might be|may be|could be) having (?:a )?heart attack"
+            r"|am i having (?:a )?heart attack"
+            # Chest pain here and now, without other features; not when it comes with a cough.
+            r"|(?:i (?:have|am having|have got|got) (?:a |really |very |sudden |severe |bad "
+            r"|terrible |sharp |strong )*chest pains?|(?:my|his|her) chest (?:really )?(?:hurts"
+            r"|is hurting|is killing)|chest pains? (?:right )?now)(?! (?:\S+ ){0,3}cough)"
+        ),
+        topic=r"heart attacks?|myocardial infarction|cardiac arrest|angina",
+    ),
+    EmergencyRule(
+        reason="stroke_signs",
+        advice=(
+            "Face drooping, weakness or numbness on one side, slurred speech, sudden confusion, "
+            "a sudden severe headache or sudden loss of vision can be a stroke. Note the time "
+            "it started: every minute counts."
+        ),
+        signs={
+            "face": (
+                r"(?:face|facial|mouth|smile|lip|lips|eyelid) ~2 (?:droop\w*|drop\w*|sag\w*"
+                r"|lopsided|uneven|crooked|numb\w*|paraly\w*|fallen|slack)"
+                r"|(?:droop\w*|lopsided|crooked) (?:face|smile|mouth)"
+                r"|one side of (?:my |his |her |their |the )?face"
+            ),
+            # One-sided or sudden: an arm that is numb after sleeping on it is not a stroke.
+            "limb": (
+                r"(?:sudden\w*|one|left|right) ~3 (?:arm|leg|hand|side|body) ~2 (?:weak\w*"
+                r"|numb\w*|paraly\w*|dead|gave way|limp|heavy)|(?:arm|leg|hand) ~2 (?:weak\w*"
+                r"|numb\w*|paraly\w*|limp) ~3 sudden\w*|(?:weak\w*|numb\w*|paraly\w*|limp) ~2 "
+                r"(?:(?:one|the left|the right|my left|my right|his left|his right|her left"
+                r"|her right|left|right) (?:arm|leg|hand|side)|side of (?:my |his |her |their "
+                r"|the )?body)|cant (?:lift|move|raise|feel|use) (?:my |his |her |their |the "
+                r"|one )?(?:left |right )?(?:arm|leg|hand|side)\b|one sided weakness|hemipar\w*"
+            ),
+            "speech": (
+                r"slur\w*|garbled|(?:suddenly )?(?:cant|couldnt) (?:speak|talk) (?:properly"
+                r"|clearly|right|normally)|suddenly (?:cant|couldnt) (?:speak|talk)"
+                r"|(?:cant|couldnt|trouble|struggling to) (?:get (?:my |the |his |her )?words "
+                r"out|find (?:the |my )?words)|(?:speech|words|talking) ~2 (?:strange|jumbled"
+                r"|garbled|gibberish|nonsense|not making sense)|aphasi\w*|dysarthri\w*"
+            ),
+            "confusion": (
+                r"(?:sudden\w*|all of a sudden|out of nowhere) ~3 (?:confus\w*|disorient\w*)"
+                r"|(?:confus\w*|disorient\w*) ~3 (?:sudden\w*|out of nowhere)"
+            ),
+            "headache": (
+                r"worst headache|thunderclap|(?:sudden\w*|explosive) ~2 (?:headache|head pain)"
+                r"|(?:severe|excruciating|intense|terrible) headache ~2 (?:sudden\w*"
+                r"|out of nowhere|came on)"
+            ),
+            "vision": (
+                r"(?:sudden\w*|all of a sudden) ~3 (?:vision|sight|blind\w*|double vision"
+                r"|cant see)|(?:lost|loss of|losing) (?:the )?(?:vision|sight)"
+                r"|(?:went|gone|going) blind|blind in one eye"
+                r"|cant see out of (?:my |his |her |one )?(?:left |right )?eye"
+            ),
+            "balance": r"sudden\w* ~3 (?:dizz\w*|balance|unsteady|cant walk|coordination)",
+        },
+        fires=_fires("face", "limb", "speech", "confusion", "headache", "vision", "balance"),
+        urgent=r"(?:am|is|are|might be|may be|could be) having (?:a |another )?stroke"
+        r"|am i having (?:a )?stroke",
+        topic=r"strokes?|transient isch\w* attack|mini stroke|tia",
+    ),
+    EmergencyRule(
+        reason="anaphylaxis",
+        advice=(
+            "Swelling of the throat, tongue or lips, or trouble breathing or swallowing after "
+            "an allergen can be anaphylaxis. If an adrenaline (epinephrine) auto-injector such "
+            "as an EpiPen has been prescribed, use it now, then call."
+        ),
+        signs={
+            "swelling": (
+                r"(?:throat|tongue|lip|lips|airway) ~3 (?:swell\w*|swollen|closing|close up"
+                r"|tight\w*|puff\w*|blow\w* up)(?! glands| tonsils| lymph| nodes)"
+                r"|(?:swell\w*|swollen|puffy) (?!glands|tonsils"
+                r"|lymph)(?:\S+ ){0,2}(?:throat|tongue|lip|lips|airway)|angioedema"
+            ),
+            "airway": (
+                r"(?:cant|couldnt|trouble|difficulty|struggling to|hard to) (?:breathe|breathing"
+                r"|swallow\w*)|wheez\w*|stridor"
+            ),
+            "hives": r"hives|welts|urticaria|(?:rash|itch\w*|blotch\w*) all over",
+            "trigger": (
+                r"allerg\w*|(?:bee|wasp|hornet|insect) ?stings?|stung|peanut\w*|nuts?"
+                r"|shellfish|prawns?|shrimp|after eating|new (?:medicine|medication|drug|pill"
+                r"|antibiotic)|penicillin|amoxicillin|antibiotics?|latex"
+            ),
+            "named": r"anaphyla\w*|(?:severe|serious|bad|major) allergic reaction",
+        },
+        fires=_fires("swelling", "hives+airway", "trigger+airway", "named"),
+        urgent=(
+            r"(?:having|going into|is in|am in|in) (?:an? )?(?:anaphyla\w*|anaphylactic shock)"
+            r"|(?:used|using|need to use|had to use|should i use|gave (?:him|her|them)) (?:my |his |her "
+            r"|their |an |the )?(?:epi ?pen|auto ?injector|adrenaline|epinephrine)"
+        ),
+        topic=r"anaphyla\w*|allergic reactions?",
+    ),
+    EmergencyRule(
+        reason="severe_bleeding",
+        advice=(
+            "Bleeding that won't stop, spurting blood, vomiting or coughing up blood, or black "
+            "tarry stools with dizziness need emergency care. Press firmly on an external wound "
+            "with a clean cloth and keep pressing."
+        ),
+        signs={
+            "uncontrolled": (
+                r"(?:wont|cant|doesnt|isnt|not|wouldnt|hasnt) (?:stop\w* )?(?:stop\w* )?"
+                r"bleed\w*|bleed\w* ~3 (?:wont|doesnt|isnt|hasnt|that wont) (?:stop|slow\w*)"
+                r"|bleed\w* (?:heavily|badly|profusely|a lot|everywhere|non stop|nonstop)"
+                r"|(?:spurt\w*|pump\w*|gush\w*|pour\w*) (?:out )?blood|blood (?:is )?(?:spurt\w*"
+                r"|pump\w*|gush\w*|pour\w*|everywhere)|(?:lots|so much|a lot) of blood"
+                r"|soak\w* through|(?:severe|massive|uncontrolled|major) (?:bleed\w*"
+                r"|blood loss)|haemorrhag\w*|hemorrhag\w*"
+            ),
+            "gut_or_lung": (
+                r"(?:vomit\w*|throw\w* up|threw up|puk\w*|cough\w* up|coughing|spit\w* up) ~2 "
+                r"blood|blood in (?:my |his |her |their |the )?(?:vomit|sick)|coffee grounds?"
+                r"|haematemesis|hematemesis|haemoptysis|hemoptysis"
+            ),
+            "melaena": (
+                r"(?:black|tarry|tar like|tar) ~2 (?:stool\w*|poo\w*|bowel movements?|faeces"
+                r"|feces|motions?)|(?:stool\w*|poo\w*|bowel movements?) ~2 (?:black|tarry|like tar)"
+                r"|mela?ena"
+            ),
+            "faint": FAINT,
+        },
+        fires=_fires("uncontrolled", "gut_or_lung", "melaena+faint"),
+        topic=r"internal bleeding",
+    ),
+    EmergencyRule(
+        reason="breathing_difficulty",
+        advice=(
+            "Severe difficulty breathing, gasping, choking or blue or grey lips need emergency "
+            "care. Sit upright, loosen tight clothing, and use a reliever inhaler if one is "
+            "prescribed."
+        ),
+        signs={
+            "cant_breathe": (
+                r"cant (?:breathe|breath|get (?:enough )?air|catch (?:my |his |her |their )?"
+                r"breath)|(?:struggl\w*|fight\w*|gasp\w*) (?:to |for )?(?:breathe|breath|air)"
+                r"|(?:trouble|difficulty|difficult|hard|problems?) (?:to )?(?:breathe|breathing)"
+                r"|breathing ~2 (?:difficult\w*|hard|laboured|labored)|gasping|suffocat\w*"
+                r"|(?:severe|bad|serious) asthma attack|(?:inhaler|puffer) (?:isnt|is not|not"
+                r"|doesnt) (?:working|helping)"
+            ),
+            "choking": (
+                r"chok\w*(?! hazard| on (?:my |the |their )?(?:pills?|tablets?|capsules?))"
+                r"|something (?:stuck|lodged) in (?:my |his |her |their )?(?:throat|windpipe"
+                r"|airway)"
+            ),
+            "blue": (
+                r"(?:lips?|face|skin|fingers?|fingernails|nails|tongue) ~2 (?:blue|bluish|grey"
+                r"|gray|purple)|(?:turn\w*|going|gone|went) (?:blue|grey|gray)|cyano\w*"
+            ),
+        },
+        fires=_fires("cant_breathe", "choking", "blue"),
+        topic=r"asthma attacks?|choking",
+    ),
+    EmergencyRule(
+        reason="overdose_poisoning",
+        advice="Too much of a medicine, or swallowing a poison, can be dangerous even if they "
+        "seem well at first.",
+        signs={
+            "took_overdose": (
+                r"(?:took|taken|had|take|taking|done|did) (?:an? )?(?:overdose|od)|overdosed"
+                r"|overdosing"
+            ),
+            "named_overdose": (
+                r"(?:suspected|possible|accidental|deliberate|intentional|staggered|<DRUG>) "
+                r"overdose"
+            ),
+            "too_much": (
+                r"(?:took|taken|swallowed|ate|eaten|had|chewed|used|injected|given|gave) "
+                r"(?:\S+ ){0,5}?(?:too (?:many|much)|a handful|handful|(?:a |the )?(?:whole"
+                r"|entire|full) (?:bottle|pack\w*|box|strip|blister|sheet|tub|jar)|(?:a|an|one)"
+                r" (?:bottle|pack|packet|box) of|double (?:the |my |a |his |her )?dose|(?:twice"
+                r"|two times|three times) (?:the|my|his|her) dose|more than (?:the )?(?:recommended"
+                r"|prescribed|maximum|max|label)|(?:[1-9]\d|twenty|thirty|forty|fifty) (?:pills"
+                r"|tablets|capsules|caps|tabs|<DRUG>))"
+            ),
+            "medicine": MEDICINE,
+            "toxic": (
+                r"bleach|detergent|laundry (?:pod|capsule|tablet)s?|(?:tide|washing) pods?"
+                r"|dishwasher (?:tablet|pod)s?|antifreeze|drain cleaner|oven cleaner"
+                r"|batter(?:y|ies)|rat poison|weed ?killer|pesticides?|insecticides?"
+                r"|poison(?:ed|ous)?(?! ivy| oak)|paraffin|kerosene|lamp oil|petrol|gasoline"
+                r"|white spirit|methanol|(?:wind)?screen ?wash|washer fluid|(?:wild|poisonous) mushrooms?"
+                r"|e ?liquid|vape (?:liquid|juice)|hand sanit\w*|essential oils?|lye|caustic"
+                r"|ammonia|chlorine|cleaning (?:product|fluid|spray|liquid)s?|carbon monoxide"
+            ),
+            "ingested": (
+                r"swallow\w*|drank|drunk|drink\w*|ate|eaten|eat\w*|chew\w*|ingest\w*|got into"
+                r"|sucked|licked|inhaled|sniffed|breathed in"
+            ),
+            "child": CHILD,
+        },
+        fires=_fires(
+            "took_overdose",
+            "named_overdose",
+            "too_much+medicine",
+            "toxic+ingested",
+            "child+ingested+medicine",
+        ),
+        urgent=r"(?:i am|he is|she is|they are|i have been|i was|i think i was) poisoned",
+        topic=r"overdos\w*|(?<!food )poisoning",
+        poison=True,
+    ),
+    EmergencyRule(
+        reason="seizure",
+        advice=(
+            "A seizure lasting more than 5 minutes, repeated seizures, or a first seizure need "
+            "emergency care. Don't hold them down or put anything in their mouth; move hard "
+            "objects away and time it."
+        ),
+        signs={
+            "seizing": (
+                r"(?:is|are|am|keeps?|still|started|been|currently) (?:\S+ )?(?:seizing"
+                r"|convulsing|fitting|having (?:a |another )?(?:seizure|fit|convulsion)s?)"
+                r"|(?:having|had) (?:a |another |his |her |their |my )?(?:first )?(?:seizure"
+                r"|convulsion)s?|(?:shaking|jerking|twitching) (?:all over|uncontrollabl\w*)"
+            ),
+            "long": (
+                r"(?:seizure|fit|convulsion|seizing|fitting|shaking)\w* ~4 (?:(?:more|longer) "
+                r"than|over|for|past|nearly|almost|about) (?:[5-9]|[1-9]\d|five|six|seven|eight"
+                r"|nine|ten|fifteen|twenty) min\w*|back to back (?:seizure|fit)s"
+                r"|one (?:seizure|fit) after (?:another|the other)|status epilepticus"
+                r"|(?:seizure|fit|convulsion)s? (?:wont|isnt|doesnt|hasnt) stop\w*"
+            ),
+            "first": (
+                r"first (?:ever )?(?:seizure|fit|convulsion)|never (?:had|have had) (?:a )?"
+                r"(?:seizure|fit|convulsion)s? before"
+            ),
+        },
+        fires=_fires("seizing", "long", "first"),
+        topic=r"seizures?|convulsions?|epilep\w*",
+    ),
+    EmergencyRule(
+        reason="unresponsive",
+        advice=(
+            "Someone who is unconscious, won't wake or isn't breathing normally needs help now. "
+            "If they aren't breathing normally, start CPR if you can; the call handler will "
+            "guide you."
+        ),
+        signs={
+            "unresponsive": (
+                r"unresponsive|unconscious|not responding|(?:isnt|wont|doesnt) respond\w* "
+                r"(?:to (?:me|us|anything|his name|her name|their name|touch|shaking|my voice"
+                r"|pain)|at all)|wont wake\w*|isnt waking|cant wake (?:him|her|them|my \w+|\w+) "
+                r"up|wont come (?:round|to)|(?:passed|blacked|knocked) out and (?:\S+ ){0,2}"
+                r"(?:not|isnt|wont|cant|hasnt)|(?:isnt|is not|not|stopped) breathing(?! through"
+                r"| out of)|no pulse|cardiac arrest|(?:collapsed|keeled over)(?! lung| vein"
+                r"| disc| arch)"
+            ),
+        },
+        fires=_fires("unresponsive"),
+        topic=r"cpr|recovery position|unconscious\w*",
+    ),
+    EmergencyRule(
+        reason="severe_burn",
+        advice=(
+            "Large, deep, chemical or electrical burns, and burns to the face, eyes or airway, "
+            "need emergency care. Cool the burn under cool running water for 20 minutes; don't "
+            "use ice, creams or butter."
+        ),
+        signs={
+            "burn": (
+                r"(?:severe|serious|bad|deep|big|large|huge|major|third degree|3rd degree"
+                r"|full thickness|chemical|electrical|acid) (?:\S+ ){0,2}(?:burn|burns|burned"
+                r"|burnt)|(?:burn|burns|burned|burnt) ~3 (?:face|eyes?|airway|throat|genitals"
+                r"|all over|white|leathery|charred|skin (?:came|peel\w*|fell) off)"
+                r"|(?:caught|on) fire|electrocut\w*|electric shock|smoke inhalation"
+                r"|(?:acid|lye|caustic|bleach|chemical\w*) (?:\S+ ){0,3}(?:in|on) (?:my |his "
+                r"|her |their )?(?:eye|eyes|face)"
+            ),
+        },
+        fires=_fires("burn"),
+        topic=r"(?:third degree|severe|chemical|electrical) burns?",
+    ),
+    EmergencyRule(
+        reason="head_injury",
+        advice=(
+            "Vomiting, confusion, drowsiness, a seizure or any loss of consciousness after a "
+            "head injury need emergency assessment."
+        ),
+        signs={
+            "head": (
+                r"(?:hit|hits|bang\w*|bump\w*|smack\w*|knock\w*|struck|hurt|injur\w*|fell|fall\w*"
+                r"|landed|cracked) (?:\S+ ){0,3}head|head (?:injur\w*|trauma|wound|knock|bump)"
+                r"|concussion\w*"
+            ),
+            "red_flag": (
+                r"vomit\w*|throw\w* up|threw up|being sick|been sick|confus\w*|disorient\w*"
+                r"|(?:lost|loss of|losing) consciousness|knocked (?:out|unconscious)|pass\w* out"
+                r"|black\w* out|unconscious|drows\w*|(?:cant|hard to|trouble) (?:stay\w* awake"
+                r"|wak\w*)|seizure|fit|convuls\w*|clear fluid|(?:bleed\w*|blood) (?:from|out of)"
+                r" (?:\S+ ){0,2}(?:ear|ears|nose)|pupils?|slurr\w*|memory loss|(?:cant|doesnt"
+                r"|dont) remember|amnesia|(?:worst|severe|worsening) headache|double vision"
+            ),
+        },
+        fires=_fires("head+red_flag"),
+        topic=r"concussions?|head injur\w*",
+    ),
+    EmergencyRule(
+        reason="meningitis_signs",
+        advice=(
+            "Fever with a stiff neck, dislike of bright light, or a rash that doesn't fade when "
+            "you press a glass on it can be meningitis or sepsis."
+        ),
+        signs={
+            "fever": FEVER,
+            "stiff_neck": (
+                r"stiff\w* neck|neck (?:is |feels )?(?:stiff\w*|rigid)|(?:cant|unable to|hard "
+                r"to|hurts to) (?:bend|move|touch|put) (?:\S+ ){0,2}(?:neck|chin (?:to|on) "
+                r"(?:\S+ )?chest)|nuchal rigidity"
+            ),
+            "rash": (
+                r"rash (?:\S+ ){0,4}(?:doesnt|dont|didnt|wont|isnt|not) (?:fade|blanch|go away "
+                r"(?:when|under))|non ?blanching|(?:purple|purplish|pinprick) (?:\S+ ){0,2}"
+                r"(?:rash|spots|dots|blotches|bruis\w*)|petechia\w*|purpura|glass test"
+                r"|tumbler test"
+            ),
+            "light": (
+                r"(?:light|lights|brightness) ~2 (?:hurts?|painful|bother\w*)|(?:sensitiv\w*"
+                r"|intoleran\w*) to (?:the )?light|photophobi\w*"
+            ),
+        },
+        fires=_fires("rash", "fever+stiff_neck", "stiff_neck+light"),
+        topic=r"meningitis|meningococcal",
+    ),
+    EmergencyRule(
+        reason="sepsis_signs",
+        advice=(
+            "With an infection, confusion, mottled or bluish skin, very fast breathing, "
+            "uncontrollable shivering or not passing urine can be sepsis."
+        ),
+        signs={
+            "infection": (
+                r"infect\w*|uti|pneumonia|cellulitis|wound|abscess|flu|covid|pus"
+                r"|cut (?:is |has |that )?(?:\S+ ){0,2}(?:red|hot|swollen)"
+            ),
+            "systemic": (
+                r"(?:mottled|blotchy|bluish|blue|grey|gray|ashen) (?:skin|lips|tongue)"
+                r"|skin ~2 (?:mottled|blotchy|blue|grey|gray)|confus\w*|slurr\w*"
+                r"|not making sense|(?:very |really )?(?:fast|rapid) breathing"
+                r"|breathing (?:very |really )?(?:fast|quickly|rapidly)|(?:not|havent|hasnt|no) (?:peed|pee\w*|urinat\w*|wee\w*|passed "
+                r"(?:any )?urine)|no urine|uncontrollabl\w* shiver\w*|rigou?rs|shaking "
+                r"uncontrollably|(?:feel|feels|feeling) like (?:i am|he is|she is) (?:going to "
+                r"die|dying)|worst (?:i|i have) ever felt"
+            ),
+            "fever": FEVER,
+            "named": r"sepsis|septic\w*|blood poisoning",
+        },
+        fires=_fires("infection+systemic", "fever+systemic", "named"),
+        topic=r"sepsis|septic\w*",
+    ),
+    EmergencyRule(
+        reason="infant_fever",
+        advice=(
+            "A baby under 3 months with a temperature of 38°C (100.4°F) or higher needs urgent "
+            "medical care, even if they seem well."
+        ),
+        signs={
+            "young_infant": (
+                r"newborn|neonat\w*|(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine"
+                r"|ten|eleven|twelve) (?:week|wk)s? old|(?:[1-9]|[1-8]\d|one|two|three|four|five"
+                r"|six|seven|eight|nine|ten) days? old|(?:1|2|one|two) (?:month|mth)s? old"
+                r"|(?:under|less than|younger than|below) (?:3|three) months"
+                r"|(?:baby|son|daughter|he|she) is (?:only |just )?(?:[1-9]|1[0-2]|one|two|three"
+                r"|four|five|six|seven|eight|nine|ten|eleven|twelve) weeks"
+            ),
+            "fever": FEVER,
+        },
+        fires=_fires("young_infant+fever"),
+    ),
+    EmergencyRule(
+        reason="pregnancy_emergency",
+        advice=(
+            "Heavy bleeding, severe pain, or a baby moving less than usual in pregnancy need "
+            "emergency care; in the UK you can also call your maternity unit straight away."
+        ),
+        signs={
+            "pregnant": (
+                r"pregnan\w*|weeks (?:pregnant|along|gestation)|expecting|trimester|miscarr\w*"
+                r"|ectopic"
+            ),
+            "bleeding": (
+                r"(?:heavy|heavily|lots of|a lot of|so much|gushing|pouring|soaking) ~2 "
+                r"(?:bleed\w*|blood)|bleed\w* (?:heavily|a lot|badly)|(?:soak\w*|fill\w*) "
+                r"(?:\S+ ){0,2}pads?|(?:large|big) clots|haemorrhag\w*|hemorrhag\w*"
+            ),
+            "pain": (
+                r"(?:severe|bad|sharp|intense|excruciating|unbearable|terrible|extreme|stabbing)"
+                r" (?:\S+ ){0,3}(?:pain|cramp\w*|headache)|(?:pain|cramp\w*) ~3 (?:severe"
+                r"|unbearable|excruciating|intense)|shoulder tip pain"
+            ),
+            "movements": (
+                r"(?:reduced|less|fewer|no|stopped) (?:\S+ ){0,2}(?:movements?|kicks?|kicking)"
+                r"|(?:baby|bump) (?:\S+ ){0,2}(?:stopped|not|isnt) (?:moving|kicking)"
+            ),
+        },
+        fires=_fires("pregnant+bleeding", "pregnant+pain", "pregnant+movements"),
+    ),
+    EmergencyRule(
+        reason="acute_abdomen",
+        advice=(
+            "Sudden severe abdominal pain, especially with a hard, rigid belly, needs emergency "
+            "care. Don't eat or drink until you've been assessed."
+        ),
+        signs={
+            "severe_pain": (
+                r"(?:severe|excruciating|unbearable|worst|intense|extreme|agoni\w*|terrible"
+                r"|crippling) (?:\S+ ){0,3}(?:abdominal|abdomen|stomach|belly|tummy|testic\w*)"
+                r" ?(?:pain|ache|cramps?)?|(?:abdominal|stomach|belly|tummy) (?:pain|ache) "
+                r"(?:\S+ ){0,3}(?:severe|excruciating|unbearable)"
+            ),
+            "sudden": r"sudden\w*|out of nowhere|all of a sudden",
+            "rigid": (
+                r"(?:rigid|board ?like|rock hard) (?:\S+ )?(?:belly|abdomen|stomach|tummy)"
+                r"|(?:belly|abdomen|stomach|tummy) (?:is |feels |went |has gone |gone )?(?:\S+ )?"
+                r"(?:rigid|hard as a (?:board|rock)|board ?like|rock hard)|peritonit\w*"
+            ),
+        },
+        fires=_fires("rigid", "severe_pain+sudden"),
+    ),
+)
+
+# Crisis: a phrase here escalates whatever the framing; a person who says it is answered with
+# the crisis lines, not with information.
+CRISIS_RULES: dict[str, tuple[str, ...]] = {
+    "suicidal_ideation": (
+        r"(?:kill\w*|off|offing|hang\w*|shoot\w*|drown\w*|poison\w*) my ?self|kms",
+        r"end\w* (?:my (?:own )?life|it all|my existence)|tak\w* my (?:own )?life",
+        r"(?<!dont )(?<!not )(?<!never )(?:want|wanted|wanting|wish|ready|decided|plan\w*) "
+        r"(?:to )?die(?! (?:my|your|his|her|their) hair)",
+        r"wish (?:i|i had) (?:was|were|could be|had) (?:dead|never been born)",
+        r"better off (?:dead|without me)|(?:id|i would|i d) be better off",
+        r"(?:dont|do not|no longer|dont even) want to (?:live|be alive|be here anymore|exist"
+        r"|wake up|go on)",
+        r"no (?:reason|point) (?:to|in) (?:live|living|go on|going on|carry\w* on|being alive)",
+        r"nothing (?:left )?to live for|not worth living|(?:life|living) (?:is )?(?:not|isnt)"
+        r" worth (?:it|living)|(?:whats|what is) the point (?:of|in) (?:living|life|going on)",
+        r"(?:cant|can not) go on (?:living|anymore|any more)",
+        r"(?:dont|do not|cant) see (?:the |any )?point (?:in|of) (?:living|life|going on|being "
+        r"alive|anything)",
+        r"(?:want|wish) (?:to |i could )?disappear (?:forever|for good)",
+        r"(?:nobody|no one|noone) would (?:miss|care|notice)(?: me)? if i (?:was|were|died"
+        r"|disappeared)",
+        r"(?:everyone|everybody|they|my family|the world) (?:would be|would|d be) (?:better off"
+        r"|happier) (?:without me|if i (?:was|were) (?:gone|dead))",
+        r"(?:feel like|thinking (?:about|of)|want to|going to) end(?:ing)? (?:it|things)"
+        r"(?: all)?(?! with)",
+        r"(?:thinking|think|thought|thoughts) (?:about|of) (?:dying|suicide|ending it|ending my"
+        r" life|killing my ?self|taking my (?:own )?life)",
+        r"(?:i|me|my|myself) (?:\S+ ){0,3}suicid\w*",
+        r"(?:going|want|plan\w*) to commit suicide|attempt\w* suicide again",
+    ),
+    "self_harm": (
+        r"(?:want\w*|urges?|going|plan\w*|thinking about|thoughts of|tempted|feel like|need) (?:to )?"
+        r"(?:cut|burn|hurt|harm|punish|starve|hit) my ?self",
+        r"(?:i am|i have been|been|keep|started|start) (?:\S+ )?(?:cutting|burning|hurting"
+        r"|harming|punishing|starving) my ?self",
+        r"(?:i|me|my) (?:\S+ ){0,3}self (?:harm\w*|injur\w*)",
+    ),
+    "suicide_method": (
+        r"(?:lethal|fatal|deadly) (?:dose|amount|quantity|overdose)",
+        r"how (?:many|much) (?:\S+ ){0,5}(?:to|would|will|does it take to|it takes to) (?:die"
+        r"|kill|overdose|od|end it|be (?:fatal|lethal))",
+        r"(?:painless|easiest|easy|quickest|quick|fastest|best|surest|peaceful) (?:way|method)s?"
+        r" (?:to|of) (?:die|dying|kill (?:my ?self|me)|end (?:it|my life)|commit suicide|suicide)",
+        r"how (?:to|do i|can i|could i) (?:kill my ?self|commit suicide|end my life"
+        r"|hang my ?self|overdose|od)",
+    ),
+    "harm_to_others": (
+        r"(?:want|going|plan\w*|thinking about|think about|urges?|tempted|feel like|feeling like"
+        r"|decided|fantasi\w* about) (?:to )?(?:kill\w*|hurt\w*|harm\w*|stab\w*|shoot\w*"
+        r"|strangl\w*|poison\w*|beat\w*|attack\w*|murder\w*|shak\w*|smother\w*) (?:someone"
+        r"|somebody|people|him|her|them|everyone|everybody|a (?:person|child)|(?:my|the) (?:\S+ )?"
+        r"(?:wife|husband|partner|boyfriend|girlfriend|mum|mom|mother|dad|father|son|daughter"
+        r"|kids?|child\w*|baby|boss|neighbou?r|family|brother|sister|roommate|flatmate|teacher"
+        r"|coworker|colleague|ex))",
+        r"how (?:to|do i|can i|could i) (?:kill|poison|murder|smother|strangle) (?:someone"
+        r"|somebody|a person|my \w+|him|her|them|people)",
+    ),
+}
+CRISIS_TOPIC = r"suicid\w*|self (?:harm\w*|injur\w*)"
+
+# Refusals (the patient audience; prescription fraud for everyone).
+DOSING_ASKS: tuple[str, ...] = (
+    r"how (?:many|much) (?:\S+ )?(?:mg|mgs|milligrams?|mcg|micrograms?|ug|grams?|units?|iu|ml"
+    r"|mls|millilit\w*|cc|tablets?|pills?|capsules?|caps|tabs|puffs?|doses?|drops?|injections?"
+    r"|shots?|patch\w*|sprays?)",
+    r"how (?:many|much) (?:of )?(?:my |the |this |these |his |her |your )?(?:\S+ )?<DRUG>",
+    r"how (?:many|much) (?:\S+ ){0,6}(?:should|can|could|do|may|must|shall|would|is it safe to"
+    r"|to) (?:i |we |he |she |they |you |my \w+ )?(?:take|have|use|inject|give|start|be taking"
+    r"|go up to)",
+    r"(?:what|whats|which) (?:is |are )?(?:the |a |my |his |her |an |your )?(?:\S+ ){0,2}"
+    r"(?:dose|doses|dosage|dosing|amount|strength)(?! form)",
+    r"<DRUG> (?:dose|doses|dosage|dosing)|(?:dose|doses|dosage|dosing) (?:of|for) (?:\S+ ){0,2}"
+    r"<DRUG>",
+    r"(?:can|could|should|may|shall|do|is it ok to|is it okay to|is it safe to) (?:i |we |he "
+    r"|she |they |my \w+ )?(?:double|triple|increase|decrease|reduce|lower|raise|up|halve"
+    r"|adjust|titrate|taper|change) (?:my |the |his |her |their )?(?:\S+ ){0,2}(?:dose|dosage"
+    r"|doses|<DRUG>)",
+    r"(?:can|could|should|may|is it ok to|is it okay to|is it safe to) (?:i |we |he |she |they "
+    r"|my \w+ )?take (?:more|extra|less|another|an extra|a second|a double|double|two|three"
+    r"|four|half|\d+) (?:\S+ ){0,2}(?:<DRUG>|tablets?|pills?|capsules?|doses?|mg|units?|of)",
+    r"(?:cut|split) (?:my |the |his |her )?(?:\S+ ){0,2}(?:tablets?|pills?|dose|<DRUG>) in half",
+    r"\d+ (?:mg|mcg|ug|micrograms?|milligrams?|units?|iu|ml|g|grams?|tablets?|pills?"
+    r"|capsules?) (?:\S+ ){0,3}(?:too (?:much|high|low|many|little|strong)|enough|safe|ok|okay"
+    r"|dangerous|a lot|normal|right|correct)",
+    r"(?:maximum|max|highest|most|upper limit|safe|daily|starting|usual|normal|recommended"
+    r"|typical|correct|right) (?:daily |single |safe )?(?:dose|dosage|amount|mg)",
+    r"how often (?:should|can|do|may|must|would) (?:i|we|he|she|they|you|my \w+) (?:take|use"
+    r"|inject|have|give)",
+    r"(?:can|could|should|may) (?:i|we|he|she|they) take (?:it|them|this|these|my \S+|<DRUG>)"
+    r"(?: \S+)? (?:twice|two times|three times|again|more often|every \d+ hours)",
+)
+# Not a dosing ask after all: what a product contains, or what happens after a mistake (the
+# review still withholds any prescription dose in the answer).
+NOT_A_DOSING_ASK = (
+    r"what (?:happens|will happen|would happen|should i do|do i do) if|by mistake|by accident"
+    r"|accidentally"
+)
+COMPOSITION = (
+    r"^ (?:\S+ ){0,2}?(?:is|are) (?:there )?in\b|^ (?:\S+ ){0,2}?per (?:tablet|capsule|pill|ml)"
+)
+# What to do about a missed dose is leaflet information, not a dose.
+MISSED_DOSE = (
+    r"(?:miss|missed|missing|forgot|forget|forgotten|skip|skipped) (?:to take )?(?:a |my |the "
+    r"|one |his |her |their )?(?:\S+ )?(?:dose|doses|pill|tablet)s?(?: of)?"
+)
+# The asker's own prescription, unnamed ("my blood pressure pills").
+OWN_PRESCRIPTION = (
+    r"my (?:\S+ ){0,2}(?:medication|medications|medicine|medicines|meds|prescription|pills"
+    r"|tablets|dose|dosage|injections?)|prescribed|prescription"
+)
+
+OBTAIN = (
+    r"(?:buy\w*|bought|purchas\w*|order\w*|get|getting|obtain\w*|source|sourcing|score|scoring"
+    r"|cop|find|pick up|get hold of|get my hands on|acquire|ship\w*|deliver\w*) (?:\S+ ){0,4}"
+    r"<CONTROLLED>|<CONTROLLED> (?:\S+ ){0,4}(?:for sale|to buy|online|without)"
+)
+ILLICIT = (
+    r"without (?:a |an |any )?(?:\S+ )?(?:prescription|script|rx|doctor|dr|prescriber|gp)"
+    r"|no (?:prescription|script|rx)|(?:prescription|script|rx) free|non prescription|online"
+    r"|internet|web ?sites?|dark ?web|darknet|deep web|street|dealer|plug|black market|telegram"
+    r"|snapchat|discord|from (?:a |my )?(?:friend|mate|neighbou?r|someone)|overseas|abroad"
+    r"|mexico|for sale|in bulk|bitcoin|crypto"
+)
+PRESCRIPTION_FRAUD = (
+    r"(?:fake|forge\w*|forging|counterfeit|falsif\w*|photoshop\w*|steal\w*|stole|alter\w*) "
+    r"(?:\S+ ){0,3}(?:prescriptions?|scripts?|rx|prescription pads?)",
+    r"write (?:my ?self|my own) (?:a )?(?:prescription|script)|doctor shop\w*",
+    r"(?:trick|convince|persuade|manipulate|get|make) (?:my |a |the )?(?:doctor|gp|dr"
+    r"|psychiatrist|physician) (?:\S+ ){0,3}(?:prescrib\w*|give me|write me) (?:\S+ ){0,2}"
+    r"<CONTROLLED>",
+    r"(?:what|things) (?:should i |do i |can i |to )?say (?:\S+ ){0,4}(?:get|be prescribed"
+    r"|prescribe me) (?:\S+ ){0,2}"
+    r"<CONTROLLED>",
+    r"(?:fake|exaggerat\w*|pretend\w*) (?:\S+ ){0,3}(?:symptoms|pain|adhd|anxiety) (?:\S+ )"
+    r"{0,4}(?:get|prescrib\w*)",
+)
+
+CONDITION = (
+    r"cancer\w*|tumou?rs?|leuka?emia|lymphoma|melanoma|diabetes|covid|coronavirus|flu"
+    r"|influenza|a cold|strep|std|sti|chlamydia|gonorrh?o?ea|herpes|hiv|aids|syphilis|hpv|uti"
+    r"|thrush|yeast infection|adhd|autism|ocd|ptsd|bipolar|depression|anxiety|dementia"
+    r"|alzheimer\w*|parkinson\w*|ms|multiple sclerosis|lupus|arthritis|appendicitis|pneumonia"
+    r"|bronchitis|asthma|copd|shingles|measles|chickenpox|chicken pox|mono|glandular fever"
+    r"|lyme|c[oe]?eliac|ibs|crohn\w*|colitis|gout|an?a?emia|anemic|thyroid|hypothyroid\w*"
+    r"|hyperthyroid\w*|heart disease|high blood pressure|hypertension|kidney stones?"
+    r"|gallstones?|hernia|an? ulcer|ulcers|endometriosis|pcos|eczema|psoriasis|scabies"
+    r"|ringworm|tonsillitis|sinusitis|an? (?:\S+ )?infection|infections?|an? virus"
+    r"|an? allerg\w*|allerg\w*|concussion|an? broken \w+|fracture\w*|an? sprain\w*|pink eye"
+    r"|conjunctivitis|sepsis|meningitis|an? blood clot|dvt|food poisoning|cold sores?|gerd"
+    r"|acid reflux|long covid|tb|tuberculosis|hepatitis|\w+ (?:disease|syndrome|disorder"
+    r"|deficiency)"
+)
+DIAGNOSIS_ASKS: tuple[str, ...] = (
+    r"(?:do|might|could) i (?:have|have got|be getting|be coming down with) (?:a |an |the "
+    r"|some )?(?:\S+ ){0,2}(?:<CONDITION>)\b",
+    r"have i (?:got|caught|developed) (?:a |an |the )?(?:\S+ ){0,2}(?:<CONDITION>)\b",
+    r"is it possible (?:that )?i (?:have|ve got) (?:\S+ ){0,2}(?:<CONDITION>)\b",
+    r"am i (?:\S+ )?(?:pregnant|diabetic|anaemic|anemic|depressed|bipolar|autistic|infertile"
+    r"|dying|allergic|having (?:a |an )?(?:miscarriage|panic attack|breakdown)|going (?:blind"
+    r"|deaf))",
+    r"(?:whats|what is) (?:wrong|going on|happening) with (?:me|my|him|her)\b",
+    r"what (?:is|s) (?:this|that) (?:\S+ )?(?:rash|lump|bump|spot|mark|mole|growth|thing"
+    r"|swelling|sore|blister|patch|discharge)",
+    r"tell me (?:if|whether|what) (?:this|my|it|i)\b",
+    r"what (?:\S+ )?(?:do|could|might) i have|what (?:could|might) (?:this|it|these|that|my)"
+    r" (?:\S+ ){0,5}be",
+    r"diagnos\w* (?:me|my|this|these|what|whats)|(?:can|could|will|would) you diagnos\w*"
+    r"|give me a diagnosis|tell me what i have",
+    r"is (?:this|it|my|the|that) (?:\S+ ){0,3}(?:lump|mole|rash|spot|bump|growth|mark|sore"
+    r"|lesion|swelling|discharge|freckle|patch|cyst|blister|ulcer|wart|nodule|pain|cough"
+    r"|headache|symptoms?|bleeding) (?:a |an )?(?:\S+ )?(?:tumou?r|cancer\w*|malignan\w*"
+    r"|melanoma|serious|benign|dangerous|std|sti|herpes|shingles|infection|infected|normal"
+    r"|something (?:serious|bad|to worry about)|cyst|lymphoma)",
+    r"is (?:this|it|that) (?:a |an )?(?:tumou?r|cancer\w*|melanoma|malignan\w*|shingles|herpes"
+    r"|std|sti)",
+    r"(?:does|do) (?:this|my|these|it) (?:\S+ ){0,3}(?:look|sound|seem) (?:like )?(?:a |an )?"
+    r"(?:\S+ ){0,2}(?:cancer\w*|tumou?r|melanoma|serious|infect\w*|normal|bad)",
+    r"(?:whats|what is) causing (?:my|this|these)|what (?:is|s) behind my",
+    r"should i be (?:worried|concerned) about (?:this|my|these|it)",
+)
+
+# Framing cues (see the module docstring).
+EDUCATIONAL = (
+    r"what (?:\S+ ){1,2}(?:is|are|counts)|(?:what|whats) (?:is|are|does|do|causes?|can cause"
+    r"|could cause|happens|to do|should "
+    r"(?:you|someone|a person|people)|would|counts as)|signs? (?:of|and symptoms)|symptoms? of"
+    r"|warning signs|red flags|causes? of|caused by|risk factors?|how (?:do|does|can|is|are|to"
+    r"|would|should) (?:you|one|doctors?|people|someone|a person|it|they|i (?:know|tell"
+    r"|recogni\w*|spot))|how to|why (?:do|does|is|are|would|might)|when (?:should|to|do|does"
+    r"|is|are)|explain|definition|define|meaning|mean|difference between|first aid|is it normal"
+    r"|is it (?:safe|dangerous|harmful|bad|serious)|(?:can|could|does|do) (?:\S+ ){1,3}cause"
+    r"|tell me about|information (?:on|about)|learn\w* about|in general|generally|typically"
+    r"|usually|for (?:a|my) (?:school|class|project|essay|exam|assignment|course)"
+    r"|i am (?:a |an )?(?:student|nurse|doctor|teacher|first aider|carer)"
+)
+ASKING_FRAMES = (
+    r"(?:what|how) (?:should|do|can|could|would|must) (?:i|we) \w+|(?:can|may) i ask"
+    r"|i (?:was|am) wondering"
+    r"|i (?:want|would like|d like) to (?:know|learn|understand|ask)|(?:i|we) (?:heard|read|saw"
+    r"|was told)(?: that)?|is it (?:safe|ok|okay) for (?:me|us) to"
+)
+FIRST_PERSON = r"i|me|my|mine|myself|we|us|our"
+THIRD_PERSON_NOW = (
+    r"(?:he|she|they|someone|somebody|my \w+|(?:the|this|a|our) (?:baby|child|kid|man|woman"
+    r"|guy|person|boy|girl|toddler)|(?:his|her|their) \w+) (?:\S+ ){0,2}(?:is|are|has|have|had"
+    r"|cant|wont|isnt|doesnt|keeps?|just|suddenly|started|was|were|looks?|seems?|feels?|went"
+    r"|turned|turning|collapsed|fell|ate|swallowed|took|got|hit|passed)"
+    r"|the (?:seizure|fit|bleeding|blood|pain|swelling|rash|burn|fever) (?:\S+ )?(?:is|wont|isnt"
+    r"|hasnt|keeps|has|just)"
+)
+HYPOTHETICAL = (
+    r"(?:if|when|whenever|in case) (?:someone|somebody|a person|a child|a baby|a kid|an adult"
+    r"|a patient|you|your|people|they|he|she|a friend|one|the)"
+)
+URGENCY = (
+    r"right now|just now|help me|please help|need help|^help|help$|sos|urgent\w*|emergency"
+    r"|ambulance"
+    r"|call (?:911|999|112)|(?:\d+|a few|few|couple of|ten|twenty|thirty|five) (?:minutes|mins"
+    r"|hours|hrs) (?:ago|now)|an hour ago|for the (?:last|past) (?:\S+ )?(?:minutes|mins|hour"
+    r"|hours)|at the moment|currently|tonight|this (?:morning|afternoon|evening)|today"
+)
+HISTORY = (
+    r"(?:\d+|a|one|two|three|few|couple of|several|many) (?:years?|months?|weeks?) ago"
+    r"|last (?:year|month|week)|in (?:19|20)\d\d|history of|as a (?:child|kid|baby|teen\w*)"
+    r"|when i was (?:a )?(?:child|kid|younger|little|young|teen\w*)|used to|in the past"
+    r"|previously|(?:after|since) (?:my|his|her) (?:\S+ )?(?:stroke|heart attack|seizure)"
+)
+CURRENT = r"right now|now|currently|still|again|today|tonight|this (?:morning|afternoon|evening)"
+# A sign attributed to something else is discussed, not presented: "can X cause <sign>",
+# "is <sign> a side effect of X".
+ATTRIBUTED_BEFORE = (
+    r"(?:cause|causes|caused|causing|lead to|leads to|trigger|triggers|risk of|result in"
+    r"|side effects?(?: like| such as| include| including| of)?|make you|give you) (?:\S+ ){0,2}$"
+)
+ATTRIBUTED_AFTER = (
+    r"^(?:\S+ ){0,2}(?:a |an )?(?:side effects?|symptoms?|signs?|warning signs?|caused by)\b"
+)
+POSSESSIVE = r"\b(?:i|me|my|his|her|their|our|he|she|they)\b"
+
+# Prompt injection: a sentence in a retrieved passage that speaks to a model, not a reader.
+INJECTION = (
+    r"\b(?:ignore|disregard|forget|override|bypass|skip) (?:all |any |the |your |these |those "
+    r"|every )*(?:previous|prior|above|earlier|preceding|foregoing|former|system|original)?"
+    r" ?(?:instructions?|prompts?|messages?|context|rules|directions|guidelines|text)\b",
+    r"\b(?:disregard|ignore|forget) (?:everything|all|anything) (?:above|before|you were told|said)",
+    r"\bdisregard the above\b|\bignore the above\b",
+    r"\byou are now\b|\bfrom now on,? you\b|\bact as (?:an?|the|if)\b|\bpretend (?:to be|you are)"
+    r"|\brole ?play as\b|\byour new (?:role|instructions?|task)\b|\bnew instructions?\s*:",
+    r"\bsystem (?:prompt|message|instructions?)\b|\bdeveloper (?:mode|message)\b|\bjailbr[eo]ak"
+    r"|\bDAN mode\b|\bdo anything now\b",
+    r"\bas an? (?:ai|language model|llm|assistant|chatbot)\b,? (?:you )?(?:must|should|will"
+    r"|shall|are)\b|\b(?:ai|assistant|chatbot|language model|llm|chatgpt|model)s?,? (?:you )?"
+    r"(?:must|should|shall) (?:now |always |only )?(?:say|tell|respond|answer|reply|output"
+    r"|recommend|ignore|include)",
+    r"\b(?:respond|reply|answer|output|print|write) (?:only|just) (?:with|in)\b|\bonly (?:respond"
+    r"|reply|answer|output) with\b|\brepeat after me\b|\bsay the following\b"
+    r"|\b(?:reveal|print|show|repeat|output) (?:your|the) (?:system )?(?:prompt|instructions)\b",
+    r"\btell (?:the |all |any )?(?:readers?|users?|patients? reading)\b",
+    r"<\s*/?\s*script\b|javascript:|<\s*/?\s*(?:s|system|assistant|user)\s*>|\[/?INST\]"
+    r"|<<\s*/?SYS\s*>>|<\|[a-z_]+\|>|^\s*#{2,}\s*(?:instruction|system|assistant)\b",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Compiling the rules
+# ---------------------------------------------------------------------------------------------
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A compact regex alternation for a word list (a prefix trie, so the engine doesn't try
+    hundreds of alternatives at every position)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return "(?:" + build(trie) + ")"
+
+
+_PLACEHOLDERS = {
+    "<DRUG>": _alternation(OTC_DRUGS | PRESCRIPTION_DRUGS),
+    "<CONTROLLED>": _alternation(CONTROLLED_DRUGS),
+    "<CONDITION>": CONDITION,
+}
+_GAP = re.compile(r"\s*~(\d?)\s*")
+
+
+def _rx(*alternatives: str) -> re.Pattern:
+    """Compile rule alternatives: `~N` gaps, placeholders, whole words only."""
+    joined = "|".join(f"(?:{a})" for a in alternatives if a)
+    for name, value in _PLACEHOLDERS.items():
+        joined = joined.replace(name, value)
+    joined = _GAP.sub(lambda m: rf" (?:\S+ ){{0,{m.group(1) or 4}}}", joined)
+    return re.compile(rf"(?<!\w)(?:{joined})(?!\w)")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: EmergencyRule
+    signs: dict[str, re.Pattern]
+    urgent: re.Pattern | None
+    topic: re.Pattern | None
+
+
+_EMERGENCY = tuple(
+    _Compiled(
+        rule=r,
+        signs={name: _rx(p) for name, p in r.signs.items()},
+        urgent=_rx(r.urgent) if r.urgent else None,
+        topic=_rx(r.topic) if r.topic else None,
     )
-)  # fmt: skip
-CRISIS_RULE = re.compile(
-    r"\b(kill(ing)? my ?self|suicid|end (it all|my life)|want(ed)? to die|don'?t want to (live|be alive)|"
-    r"no (reason|point) (to|in) (live|living)|self[- ]?harm|hurt(ing)? myself|cut(ting)? myself|"
-    r"better off dead|take my (own )?life|kill (him|her|them|someone)\b)",
-    _I,
+    for r in EMERGENCY_RULES
 )
-# Over-the-counter medicines whose label directions (and maxima) may be quoted.
-OTC_DRUGS = re.compile(
-    r"\b(acetaminophen|paracetamol|tylenol|ibuprofen|advil|motrin|nurofen|naproxen|aleve|aspirin|"
-    r"cetirizine|zyrtec|loratadine|claritin|fexofenadine|diphenhydramine|benadryl|loperamide|"
-    r"famotidine|omeprazole|calcium carbonate|tums|guaifenesin|dextromethorphan|melatonin)\b",
-    _I,
+_CRISIS = {reason: _rx(*patterns) for reason, patterns in CRISIS_RULES.items()}
+_CRISIS_TOPIC = _rx(CRISIS_TOPIC)
+_DOSING = tuple(_rx(p) for p in DOSING_ASKS)
+_OWN_PRESCRIPTION, _MISSED_DOSE = _rx(OWN_PRESCRIPTION), _rx(MISSED_DOSE)
+_NOT_A_DOSING_ASK, _COMPOSITION = _rx(NOT_A_DOSING_ASK), re.compile(COMPOSITION)
+_OBTAIN, _ILLICIT = _rx(OBTAIN), _rx(ILLICIT)
+_FRAUD = _rx(*PRESCRIPTION_FRAUD)
+_DIAGNOSIS = _rx(*DIAGNOSIS_ASKS)
+_EDUCATIONAL, _ASKING_FRAMES = _rx(EDUCATIONAL), _rx(ASKING_FRAMES)
+_FIRST_PERSON, _THIRD_PERSON_NOW = _rx(FIRST_PERSON), _rx(THIRD_PERSON_NOW)
+_HYPOTHETICAL, _URGENCY = _rx(HYPOTHETICAL), _rx(URGENCY)
+_HISTORY, _CURRENT = _rx(HISTORY), _rx(CURRENT)
+_ATTRIBUTED_BEFORE = re.compile(ATTRIBUTED_BEFORE)
+_ATTRIBUTED_AFTER = re.compile(ATTRIBUTED_AFTER)
+_POSSESSIVE = re.compile(POSSESSIVE)
+_DRUG_WORD = _rx(_PLACEHOLDERS["<DRUG>"])
+_INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION), re.IGNORECASE | re.MULTILINE)
+
+# ---------------------------------------------------------------------------------------------
+# Normalising text
+# ---------------------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_CONTRACTIONS = (
+    (re.compile(r"\b(we|they|you)'re\b"), r"\1 are"),
+    (re.compile(r"\b(he|she|it)'s\b"), r"\1 is"),
+    (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"\bi'll\b"), "i will"),
+    (re.compile(r"\bi'd\b"), "i would"),
+    (re.compile(r"'"), ""),
 )
-PRESCRIPTION_DRUGS = re.compile(
-    r"\b(oxycodone|hydrocodone|morphine|codeine|fentanyl|methadone|tramadol|warfarin|apixaban|"
-    r"rivaroxaban|dabigatran|clopidogrel|insulin|metformin|glipizide|levothyroxine|lithium|"
-    r"sertraline|fluoxetine|citalopram|escitalopram|paroxetine|venlafaxine|duloxetine|bupropion|"
-    r"trazodone|amitriptyline|alprazolam|xanax|lorazepam|diazepam|valium|zolpidem|gabapentin|"
-    r"pregabalin|prednisone|methotrexate|digoxin|amiodarone|atorvastatin|simvastatin|lisinopril|"
-    r"amlodipine|metoprolol|furosemide|spironolactone|quetiapine|haloperidol|adderall|"
-    r"amphetamine|methylphenidate|ritalin|ketamine|sildenafil|viagra|tadalafil|antibiotic|"
-    r"amoxicillin|ciprofloxacin|doxycycline)\b",
-    _I,
+_WORD_MAP = {
+    "im": "i am", "ive": "i have", "cannot": "cant", "u": "you", "ur": "your",
+    "hes": "he is", "shes": "she is", "theyre": "they are", "youre": "you are",
+    "wanna": "want to", "gonna": "going to", "gotta": "got to", "pls": "please", "plz": "please",
+}  # fmt: skip
+_PHRASES = (
+    (re.compile(r"\b(?:can not|unable to)\b"), "cant"),
+    (re.compile(r"\bcould not\b"), "couldnt"),
+    (re.compile(r"\bdo not\b"), "dont"),
+    (re.compile(r"\bdoes not\b"), "doesnt"),
+    (re.compile(r"\bis not\b"), "isnt"),
+    (re.compile(r"\bwill not\b"), "wont"),
+    (re.compile(r"\bhave not\b"), "havent"),
+    (re.compile(r"\bhas not\b"), "hasnt"),
+    (re.compile(r"\bi ve\b"), "i have"),
+    (re.compile(r"\bi m\b"), "i am"),
+    *((re.compile(rf"\b{re.escape(k)}\b"), v) for k, v in DRUG_PHRASES.items()),
 )
-CONTROLLED_DRUGS = re.compile(
-    r"\b(oxycodone|hydrocodone|morphine|codeine|fentanyl|methadone|tramadol|alprazolam|xanax|"
-    r"lorazepam|diazepam|valium|zolpidem|adderall|amphetamine|methylphenidate|ritalin|ketamine|"
-    r"opioids?|benzos?|painkillers?)\b",
-    _I,
-)
-DOSING_ASK = re.compile(
-    r"\b(how (many|much)|what dose|which dose|dosage|dosing|double (my|the|a) dose|double my|"
-    r"increase (my|the) dose|mg (of|should)|how often should i take|can i take (more|extra|another))",
-    _I,
-)
-OBTAIN_ASK = re.compile(
-    r"\b(buy|get|order|obtain|purchase|score|source)\b.{0,40}\b(without (a )?(prescription|script|doctor)|online|"
-    r"no prescription|from the street|dark ?web)",
-    _I,
-)
-FAKE_PRESCRIPTION = re.compile(
-    r"\b(fake|forge|forging|faking|write my own) (a )?(prescription|script)", _I
-)
-# Educational questions about an emergency condition get the numbers alongside the answer.
-EMERGENCY_TOPIC = re.compile(
-    r"\b(stroke|heart attack|anaphyla\w*|sepsis|meningitis|overdose)\b", _I
-)
-DIAGNOSIS_ASK = re.compile(
-    r"\b(do i have|have i got|am i having|diagnos(e|is) (me|my)|what'?s wrong with me|"
-    r"what is wrong with me|is (this|it|my)( \w+)? (cancer|cancerous|a tumou?r|serious|diabetes|an? \w+ infection)|"
-    r"what (condition|disease|illness) do i have)",
-    _I,
-)
-# Sentences addressed to a model, not to a reader (prompt injection in retrieved text).
-INJECTION = re.compile(
-    r"(ignore|disregard|forget|override) (all |any )?(the )?(previous|prior|above|earlier|preceding)"
-    r"|you are now|act as (an?|the)|system prompt|as an ai( model)?,? you (must|should)|"
-    r"respond only with|new instructions?:|<\s*/?\s*(script|system|source)\b|\[/?inst\]|</?s>",
-    _I,
-)
-DOSE_IN_TEXT = re.compile(
-    r"\b\d+(\.\d+)?\s?(mg|mcg|µg|micrograms?|milligrams?|units?|ml|tablets?|pills?|capsules?)\b", _I
-)
+_TOKEN = re.compile(r"[a-z]+|\d+")
+
+
+def _one_slip(word: str, *, substitute: bool) -> set[str]:
+    variants = {word[:i] + word[i + 1 :] for i in range(len(word))}  # dropped
+    variants |= {word[:i] + word[i] + word[i:] for i in range(len(word))}  # doubled
+    variants |= {
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)
+    }  # swapped
+    if substitute:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        variants |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in letters}
+    return variants
+
+
+def _spelling() -> dict[str, str]:
+    known = KEYWORDS | OTC_DRUGS | PRESCRIPTION_DRUGS
+    fixes: dict[str, str] = {}
+    for word in sorted(known):
+        if len(word) < 6:
+            continue
+        medicine = word in OTC_DRUGS or word in PRESCRIPTION_DRUGS
+        for variant in _one_slip(word, substitute=medicine and len(word) >= 7):
+            if variant not in known and variant not in _REAL_WORDS:
+                fixes.setdefault(variant, word)
+    fixes.update(TYPOS)
+    return fixes
+
+
+_SPELLING = _spelling()
+
+
+def normalise(text: str) -> str:
+    """Lowercase words separated by single spaces, contractions and known misspellings fixed:
+    the form every screening rule is written against."""
+    text = text.lower().translate(_QUOTES)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    words = []
+    for token in _TOKEN.findall(text):
+        token = _SPELLING.get(token, token)
+        words.append(_WORD_MAP.get(token, token))
+    text = " ".join(words)
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Screening a question
+# ---------------------------------------------------------------------------------------------
+
+AUDIENCES = ("patient", "pharma")
 
 
 @dataclass(frozen=True)
 class Screening:
-    flags: frozenset[str]
-    reasons: tuple[str, ...]
-    message: str
-    escalate: bool
-    answerable: bool
-    informational_question: str
+    flags: frozenset[str]  # subset of {"emergency", "crisis", "refused", "flagged_for_review"}
+    reasons: tuple[str, ...]  # rule names that matched, e.g. ("chest_pain_cardiac",)
+    message: str  # shown first: escalation, crisis lines, refusal or reminder; "" for none
+    escalate: bool  # emergency or crisis: show the message before anything else
+    answerable: bool  # continue to retrieval and answer the informational part
+    informational_question: str  # what to retrieve and answer ("" when not answerable)
+
+
+@dataclass
+class _Findings:
+    emergency: list[EmergencyRule] = field(default_factory=list)
+    reminders: list[EmergencyRule] = field(default_factory=list)
+    crisis: list[str] = field(default_factory=list)
+    crisis_topic: bool = False
+    refusals: list[str] = field(default_factory=list)
+    dosing_drug: str | None = None
+
+
+def screen(question: str, *, audience: str = "patient") -> Screening:
+    """Screen a question before retrieval: escalate emergencies and crises, refuse what Lumen
+    must not answer, and say what informational part is left to answer."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience {audience!r}; expected one of {AUDIENCES}.")
+    text = normalise(question)
+    found = _Findings()
+    _screen_emergencies(text, found)
+    for reason, pattern in _CRISIS.items():
+        if pattern.search(text):
+            found.crisis.append(reason)
+    found.crisis_topic = bool(_CRISIS_TOPIC.search(text))
+    if _FRAUD.search(text):
+        found.refusals.append("prescription_fraud")
+    if audience == "patient":
+        if _OBTAIN.search(text) and _ILLICIT.search(text):
+            found.refusals.append("controlled_substance_obtain")
+        found.dosing_drug = _dosing_target(text)
+        if found.dosing_drug is not None:
+            found.refusals.append("dosing_prescription")
+        if _DIAGNOSIS.search(text):
+            found.refusals.append("diagnosis_request")
+    return _decide(question, found, audience=audience)
+
+
+def _screen_emergencies(text: str, found: _Findings) -> None:
+    presenting = _presenting(text)
+    educational = bool(_EDUCATIONAL.search(text))
+    past = _past_only(text)
+    for compiled in _EMERGENCY:
+        rule = compiled.rule
+        matched = {name for name, p in compiled.signs.items() if _presented_sign(p, text)}
+        fired = [combination for combination in rule.fires if combination <= matched]
+        candidate = bool(fired)
+        urgent = bool(compiled.urgent and compiled.urgent.search(text))
+        # A red-flag combination: a multi-sign one, or two separate signs of the same rule.
+        combined = len(fired) >= 2 or any(len(c) >= 2 for c in fired)
+        strong = combined and not educational and not past
+        if urgent or (candidate and presenting) or strong:
+            found.emergency.append(rule)
+        elif candidate or (compiled.topic and compiled.topic.search(text)):
+            found.reminders.append(rule)
+
+
+def _presented_sign(pattern: re.Pattern, text: str) -> bool:
+    """Whether the sign appears other than as something attributed to a cause ("can X cause
+    <sign>", "is <sign> a side effect of X")."""
+    for match in pattern.finditer(text):
+        before = text[: match.start()]
+        near = " ".join(before.split()[-3:])
+        if _POSSESSIVE.search(near):
+            return True
+        if _ATTRIBUTED_BEFORE.search(before) or _ATTRIBUTED_AFTER.search(
+            text[match.end() :].strip()
+        ):
+            continue
+        return True
+    return False
+
+
+def _presenting(text: str) -> bool:
+    """Whether the question presents something happening now, to the asker or someone with
+    them (not in a hypothetical, not only in the past)."""
+    if _past_only(text):
+        return False
+    unframed = _ASKING_FRAMES.sub(" ", text)
+    if _FIRST_PERSON.search(unframed) or _URGENCY.search(text):
+        return True
+    return bool(_THIRD_PERSON_NOW.search(text)) and not _HYPOTHETICAL.search(text)
+
+
+def _past_only(text: str) -> bool:
+    return bool(_HISTORY.search(text)) and not _CURRENT.search(text)
+
+
+def _drug_mentions(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in _DRUG_WORD.finditer(text)]
+
+
+def _dosing_target(text: str) -> str | None:
+    """The prescription medicine a dosing question asks about ("" for the asker's own unnamed
+    prescription), or None when it asks about none (no dose asked, or an OTC label dose)."""
+    if _NOT_A_DOSING_ASK.search(text):
+        return None
+    mentions = _drug_mentions(text)
+    missed = [m.span() for m in _MISSED_DOSE.finditer(text)]
+    for pattern in _DOSING:
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in missed):
+                continue  # "if I miss a dose of warfarin": the leaflet's advice, not a dose
+            if _COMPOSITION.search(text[match.end() :]):
+                continue  # "how much codeine is in co-codamol": what the product contains
+            after = [d for pos, d in mentions if match.start() <= pos <= match.end() + 60]
+            before = [d for pos, d in mentions if pos < match.start()]
+            target = (after or before[-1:] or [None])[0]
+            if target in PRESCRIPTION_DRUGS:
+                return target
+            if target is None and _OWN_PRESCRIPTION.search(text):
+                return ""
+    return None
+
+
+def _decide(question: str, found: _Findings, *, audience: str) -> Screening:
+    """What the findings add up to: escalation first, then refusals, then reminders."""
+    flags: set[str] = set()
+    reasons: list[str] = []
+    messages: list[str] = []
+    if found.emergency:
+        flags |= {"emergency", "flagged_for_review"}
+        reasons += [r.reason for r in found.emergency]
+        messages.append(_emergency_message(found.emergency))
+    if found.crisis:
+        flags |= {"crisis", "flagged_for_review"}
+        reasons += found.crisis
+        crisis = CRISIS_MESSAGE.format(numbers=EMERGENCY_NUMBERS)
+        if "harm_to_others" in found.crisis:
+            crisis += "\n" + HARM_TO_OTHERS_LINE
+        messages.append(crisis)
+    escalate = bool(found.emergency or found.crisis)
+
+    # Escalation supersedes the dosing and diagnosis refusals (nothing is answered), but an
+    # attempt to obtain controlled drugs or forge a prescription is still recorded.
+    refusals = [
+        r
+        for r in found.refusals
+        if not escalate or r in {"controlled_substance_obtain", "prescription_fraud"}
+    ]
+    informational = question
+    answerable = not escalate
+    if refusals:
+        flags.add("refused")
+        reasons += refusals
+    if {"controlled_substance_obtain", "prescription_fraud"} & set(refusals):
+        flags.add("flagged_for_review")
+        answerable = False
+        if not escalate:
+            messages.append(OBTAIN_MESSAGE)
+    if answerable and "dosing_prescription" in refusals:
+        informational = _without_dosing(question, found.dosing_drug or "")
+        drug = found.dosing_drug
+        message = DOSING_MESSAGE.format(of_drug=f"of {drug} " if drug else "")
+        if informational:
+            message += " " + DOSING_INFO_LINE.format(about_drug=f"about {drug} " if drug else "")
+        messages.append(message)
+        answerable = bool(informational)
+    if answerable and "diagnosis_request" in refusals:
+        messages.append(DIAGNOSIS_MESSAGE)
+
+    if not escalate and audience == "patient":
+        if found.crisis_topic:
+            reasons.append("crisis_reminder")
+            messages.append(CRISIS_REMINDER.format(numbers=EMERGENCY_NUMBERS))
+        if found.reminders:
+            reasons.append("emergency_reminder")
+            reminder = EMERGENCY_REMINDER.format(numbers=EMERGENCY_NUMBERS)
+            if any(r.poison for r in found.reminders):
+                reminder += " " + POISON_CONTROL
+            messages.append(reminder)
+    return Screening(
+        flags=frozenset(flags),
+        reasons=tuple(dict.fromkeys(reasons)),
+        message="\n\n".join(messages),
+        escalate=escalate,
+        answerable=answerable,
+        informational_question=informational if answerable else "",
+    )
+
+
+def _emergency_message(rules: list[EmergencyRule]) -> str:
+    lines = [EMERGENCY_MESSAGE.format(numbers=EMERGENCY_NUMBERS)]
+    lines += [r.advice for r in rules]
+    if any(r.poison for r in rules):
+        lines.append(POISON_CONTROL)
+    lines.append("Follow the call handler's instructions.")
+    return "\n".join(lines)
+
+
+_CLAUSES = re.compile(
+    r"(?<=[?.!;])\s+|,\s*(?:and|but|also|plus)\s+|\s+(?:and|but|also|plus)\s+(?=(?:what|how|is"
+    r"|are|can|does|do|which|why|when|where|should|will|could)\b)",
+    re.IGNORECASE,
+)
+
+
+def _without_dosing(question: str, drug: str) -> str:
+    """The question with its dosing clauses removed, naming the medicine it was about; a plain
+    information question about the medicine when nothing else was asked; "" for an unnamed
+    prescription with nothing else asked."""
+    kept = [
+        c.strip()
+        for c in _CLAUSES.split(question)
+        if c and c.strip() and not any(p.search(normalise(c)) for p in _DOSING)
+    ]
+    kept = [c for c in kept if _TOKEN.search(c.lower())]
+    if not kept:
+        if not drug:
+            return ""
+        return f"What is {drug} used for, and what are its side effects and warnings?"
+    rest = " ".join(kept)
+    rest = rest[0].upper() + rest[1:]
+    if drug and drug not in normalise(rest).split():
+        return f"About {drug}: {rest}"
+    return rest
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewing an answer
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Review:
-    text: str
+    text: str  # the answer as it may be shown, disclaimer appended for patients
     abstained: bool
-    flags: frozenset[str]
+    flags: frozenset[str]  # {"abstained"}, {"refused"} when dosing was withheld, or empty
 
 
-def _emergency_reasons(question: str) -> list[str]:
-    return [name for name, pattern in EMERGENCY_RULES if pattern.search(question)]
-
-
-def screen(question: str, *, audience: str = "patient") -> Screening:
-    """Decide what must happen before (or instead of) answering `question`."""
-    text = " ".join(question.split())
-    if CRISIS_RULE.search(text):
-        return Screening(
-            frozenset({"crisis", "flagged_for_review"}), ("self_harm",), CRISIS_MESSAGE,
-            escalate=True, answerable=False, informational_question=text,
-        )  # fmt: skip
-    emergency = _emergency_reasons(text)
-    if emergency:
-        personal = bool(_PERSONAL.search(text)) and not _EDUCATIONAL.search(text)
-        if personal:
-            return Screening(
-                frozenset({"emergency", "flagged_for_review"}), tuple(emergency),
-                EMERGENCY_MESSAGE, escalate=True, answerable=False, informational_question=text,
-            )  # fmt: skip
-        # An educational question about warning signs: answer it, numbers alongside.
-        return Screening(frozenset(), (), EDUCATIONAL_EMERGENCY_NOTE, False, True, text)
-    if audience == "pharma":
-        return Screening(frozenset(), (), "", False, True, text)
-    if EMERGENCY_TOPIC.search(text):
-        return Screening(frozenset(), (), EDUCATIONAL_EMERGENCY_NOTE, False, True, text)
-
-    if FAKE_PRESCRIPTION.search(text) or (
-        OBTAIN_ASK.search(text)
-        and bool(CONTROLLED_DRUGS.search(text) or PRESCRIPTION_DRUGS.search(text))
-    ):
-        return Screening(
-            frozenset({"refused", "flagged_for_review"}), ("controlled_substance_obtain",),
-            CONTROLLED_MESSAGE, escalate=False, answerable=False, informational_question=text,
-        )  # fmt: skip
-    if DOSING_ASK.search(text) and PRESCRIPTION_DRUGS.search(text) and not _only_otc(text):
-        informational = PRESCRIPTION_DRUGS.search(text).group(0)
-        return Screening(
-            frozenset({"refused"}), ("dosing_prescription",), DOSING_MESSAGE, escalate=False,
-            answerable=True, informational_question=f"What is {informational} and what are its side effects?",
-        )  # fmt: skip
-    if DIAGNOSIS_ASK.search(text):
-        return Screening(
-            frozenset({"refused"}), ("diagnosis_request",), DIAGNOSIS_MESSAGE, escalate=False,
-            answerable=True, informational_question=text,
-        )  # fmt: skip
-    return Screening(frozenset(), (), "", False, True, text)
-
-
-def _only_otc(text: str) -> bool:
-    """Dosing questions about over-the-counter medicines may quote the label's directions."""
-    return bool(OTC_DRUGS.search(text)) and not PRESCRIPTION_DRUGS.search(text)
-
-
-def strip_instructions(passage_text: str) -> str:
-    """Remove sentences addressed to a model; keep everything a reader needs."""
-    from lumen.lib.text import split_sentences
-
-    if not INJECTION.search(passage_text):
-        return passage_text
-    kept = [s for s in split_sentences(passage_text) if not INJECTION.search(s)]
-    return " ".join(kept)
-
-
-def _withhold_dosing(answer: str) -> tuple[str, bool]:
-    from lumen.lib.text import split_sentences
-
-    kept, withheld = [], False
-    for sentence in split_sentences(answer):
-        if (
-            DOSE_IN_TEXT.search(sentence)
-            and PRESCRIPTION_DRUGS.search(sentence)
-            and not _only_otc(sentence)
-        ):
-            withheld = True
-            continue
-        kept.append(sentence)
-    return " ".join(kept), withheld
+# A dose in an answer: a strong unit anywhere, or a count of tablets in an instruction.
+_DOSE_AMOUNT = re.compile(
+    r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s?(?:-|to)?\s?(?:\d[\d,]*(?:\.\d+)?\s?)?"
+    r"(?:mg|mcg|µg|ug|micrograms?|milligrams?|units?|iu|ml|mls|millilit\w+)\b"
+    r"(?!\s?(?:/|per)\s?d?l\b)(?!\s+(?:of\s+)?alcohol|\s+(?:a|per|each)\s+week)",
+    re.IGNORECASE,
+)
+_DOSE_INSTRUCTION = re.compile(
+    r"\b(?:take|taking|give|giving|use|swallow|inject|have)\s+(?:(?:more than|up to|no more than"
+    r"|not more than|at most|a maximum of)\s+)?(?:\d+|one|two|three|four|five|six"
+    r"|eight|ten|half|a couple of)\s+(?:\w+\s+)?(?:tablets?|pills?|capsules?|caps|puffs?|doses?"
+    r"|drops?|injections?|sachets?|patches?)\b",
+    re.IGNORECASE,
+)
+_DOSE_CHANGE = re.compile(
+    r"(?<!not )(?<!never )(?<!n't )(?<!dont )\b(?:increase|decrease|double|halve|reduce|raise"
+    r"|lower|up|adjust|titrate|taper)\s+(?:your|the|their|his|her)\s+(?:\w+\s+){0,2}"
+    r"(?:dose|dosage|doses)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(
+    r"\s*(?:[^.!?\n]|[.!?](?=\w))+(?:[.!?]+[\"')\]]*(?:\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\])*|(?=\n)|$)"
+)
+_ANSWER_DRUG = re.compile(
+    r"\b" + _PLACEHOLDERS["<DRUG>"] + r"\b|\bblood thinners?\b|\byour (?:prescribed )?(?:dose"
+    r"|prescription|medicine|medication)\b",
+    re.IGNORECASE,
+)
 
 
 def review(answer: str, *, citations: int, audience: str = "patient") -> Review:
-    """The last gate: an answer is shown with its disclaimer and sources, or not at all."""
-    suffix = f"\n\n{DISCLAIMER}" if audience == "patient" else ""
-    if citations == 0 or not answer.strip():
-        return Review(f"{ABSTAIN_TEXT}{suffix}", True, frozenset({"abstained"}))
+    """The answer as it may be shown: abstain when nothing cites a source, withhold
+    prescription dosing sentences (patients), and append the disclaimer (patients)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience {audience!r}; expected one of {AUDIENCES}.")
+    text = answer.strip()
     flags: set[str] = set()
+    if citations <= 0 or not text:
+        return Review(
+            text=_with_disclaimer(ABSTAIN_TEXT, audience),
+            abstained=True,
+            flags=frozenset({"abstained"}),
+        )
     if audience == "patient":
-        cleaned, withheld = _withhold_dosing(answer)
+        text, withheld = _withhold_dosing(text)
         if withheld:
             flags.add("refused")
-            answer = f"{cleaned}\n\n(A prescription dose was removed: ask your prescriber or pharmacist.)"
-    return Review(f"{answer.strip()}{suffix}", False, frozenset(flags))
+    return Review(text=_with_disclaimer(text, audience), abstained=False, flags=frozenset(flags))
+
+
+def _with_disclaimer(text: str, audience: str) -> str:
+    if audience != "patient" or DISCLAIMER in text:
+        return text
+    return f"{text}\n\n{DISCLAIMER}"
+
+
+def _withhold_dosing(text: str) -> tuple[str, bool]:
+    """Remove the sentences that give a prescription dose; keep everything else as written."""
+    kept: list[str] = []
+    withheld = False
+    context: str | None = None  # the medicine the answer last named
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0)
+        if not sentence.strip():
+            kept.append(sentence)
+            continue
+        drug = _dose_drug(sentence, context)
+        if drug is not None and drug in PRESCRIPTION_DRUGS | {"prescription"}:
+            withheld = True
+            kept.append(_leading_space(sentence))
+        else:
+            kept.append(sentence)
+        names = _ANSWER_DRUG.findall(sentence)
+        if names:
+            context = _classify(names[-1])
+    if not withheld:
+        return text, False
+    result = _tidy("".join(kept))
+    body = re.sub(r"\[\d+\]|\s", "", result)
+    if not re.search(r"[A-Za-z]{3,}", body.replace("Composed from sources", "")):
+        return WITHHELD_NOTICE, True
+    return f"{result}\n\n{WITHHELD_NOTICE}", True
+
+
+def _classify(name: str) -> str:
+    """A medicine name as written in an answer -> its list name ("prescription" for "your
+    medicine"/"blood thinner", which are prescribed)."""
+    word = name.lower()
+    if word.startswith("your") or word.startswith("blood thinner"):
+        return "prescription"
+    return word
+
+
+def _dose_drug(sentence: str, context: str | None) -> str | None:
+    """The medicine a dose in this sentence belongs to (nearest by position, else the one the
+    answer last named), or None when the sentence gives no dose."""
+    doses = [m.start() for m in _DOSE_AMOUNT.finditer(sentence)]
+    doses += [m.start() for m in _DOSE_INSTRUCTION.finditer(sentence)]
+    doses += [m.start() for m in _DOSE_CHANGE.finditer(sentence)]
+    if not doses:
+        return None
+    names = [(m.start(), _classify(m.group(0))) for m in _ANSWER_DRUG.finditer(sentence)]
+    if not names:
+        return context
+    for dose in doses:
+        nearest = min(names, key=lambda n: abs(n[0] - dose))[1]
+        if nearest in PRESCRIPTION_DRUGS or nearest == "prescription":
+            return nearest
+    return names[0][1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Retrieved passages
+# ---------------------------------------------------------------------------------------------
+
+_SCRIPT_BLOCK = re.compile(r"<\s*script\b.*?<\s*/\s*script\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def strip_instructions(passage_text: str) -> str:
+    """Retrieved text is data, never instructions: remove sentences addressed to a model
+    (prompt injection) before a passage reaches a prompt or an extractive answer.
+
+    HTML comments (hidden from readers, a classic carrier) go; a sentence or line that speaks
+    to a model or holds a script goes whole; everything else is kept as written (only the
+    whitespace left where something was removed is tidied). A passage with nothing to remove
+    is returned unchanged."""
+    # A script block becomes a bare tag, so the sentence around it goes, periods inside it and
+    # all.
+    text = _SCRIPT_BLOCK.sub("<script>", _COMMENT.sub(" ", passage_text))
+    removed = text != passage_text
+    kept = []
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0)
+        if sentence.strip() and _INJECTION.search(sentence):
+            removed = True
+            kept.append(_leading_space(sentence))
+        else:
+            kept.append(sentence)
+    if not removed:
+        return passage_text
+    return _tidy("".join(kept))
+
+
+def _leading_space(sentence: str) -> str:
+    """What separated a removed sentence from the one before: kept, so paragraphs survive."""
+    return sentence[: len(sentence) - len(sentence.lstrip())]
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
