@@ -21,7 +21,7 @@ from datetime import date
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from knowledge.sources.base import DocumentRecord, ParseResult, RawPage, Section
+from knowledge.sources.base import DocumentRecord, ParseResult, RawPage, Section, xml_root
 
 if TYPE_CHECKING:
     from knowledge.sources.http import PoliteClient
@@ -57,7 +57,7 @@ class MedlinePlusSource:
 
     def parse(self, raw: bytes) -> ParseResult:
         result = ParseResult()
-        root = _xml_root(raw, result)
+        root = xml_root(raw, result, max_bytes=MAX_BYTES)
         if root is None:
             return result
         if root.tag != "health-topics":
@@ -82,19 +82,6 @@ def newest_file_date(listing: bytes) -> str | None:
     """The newest YYYY-MM-DD among the listing page's mplus_topics_*.xml links."""
     days = FILE_NAME.findall(listing.decode("utf-8", errors="replace"))
     return max(days) if days else None
-
-
-def _xml_root(raw: bytes, result: ParseResult) -> ET.Element | None:
-    if len(raw) > MAX_BYTES:
-        result.skip(f"file of {len(raw)} bytes is over the {MAX_BYTES}-byte limit")
-        return None
-    try:
-        # ElementTree never fetches the DOCTYPE's external DTD, and expat (>= 2.4) caps entity
-        # expansion, so the daily file is safe to parse with the standard library.
-        return ET.fromstring(raw)  # noqa: S314
-    except ET.ParseError as exc:
-        result.skip(f"malformed XML: {exc}")
-        return None
 
 
 def _add_topic(topic: ET.Element, generated: date | None, result: ParseResult) -> None:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from knowledge.sources.base import DocumentRecord, ParseResult, RawPage, Section
+from knowledge.sources.base import DocumentRecord, ParseResult, RawPage, Section, xml_root
 
 if TYPE_CHECKING:
     from knowledge.sources.http import PoliteClient
@@ -84,7 +84,7 @@ class PubMedSource:
 
     def parse(self, raw: bytes) -> ParseResult:
         result = ParseResult()
-        root = _xml_root(raw, result)
+        root = xml_root(raw, result, max_bytes=MAX_BYTES)
         if root is None:
             return result
         if root.tag != "PubmedArticleSet":
@@ -106,7 +106,7 @@ def parse_esearch(raw: bytes) -> tuple[int, list[str]]:
     `fetch` cannot go on without the id list.
     """
     result = ParseResult()
-    root = _xml_root(raw, result)
+    root = xml_root(raw, result, max_bytes=MAX_BYTES)
     if root is None:
         raise ValueError(f"esearch: {result.problems[0]}")
     if root.tag != "eSearchResult":
@@ -119,19 +119,6 @@ def parse_esearch(raw: bytes) -> tuple[int, list[str]]:
         raise ValueError("esearch: no Count in the response")
     ids = [(el.text or "").strip() for el in root.iterfind("IdList/Id")]
     return int(count), [i for i in ids if i]
-
-
-def _xml_root(raw: bytes, result: ParseResult) -> ET.Element | None:
-    if len(raw) > MAX_BYTES:
-        result.skip(f"response of {len(raw)} bytes is over the {MAX_BYTES}-byte limit")
-        return None
-    try:
-        # ElementTree never fetches external entities or DTDs, and expat (>= 2.4) caps entity
-        # expansion, so efetch's DOCTYPE is harmless; defusedxml would add nothing here.
-        return ET.fromstring(raw)  # noqa: S314
-    except ET.ParseError as exc:
-        result.skip(f"malformed XML: {exc}")
-        return None
 
 
 def _add_article(article: ET.Element, result: ParseResult) -> None:
