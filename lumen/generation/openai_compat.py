@@ -39,7 +39,7 @@ from typing import Any
 
 from lumen.generation.base import Generation, GenerationError, Health, Params
 from lumen.generation.prompt import Prompt
-from lumen.generation.tgi import ServerClient, failure, http
+from lumen.generation.tgi import RemoteGenerator, ServerClient, failure, http
 
 logger = logging.getLogger(__name__)
 
@@ -47,29 +47,10 @@ SERVER = "OpenAI-compatible server"
 BASE_MODEL_NAME = "tgi"  # what TGI reads as "no adapter"
 
 
-class OpenAIGenerator:
+class OpenAIGenerator(RemoteGenerator):
     """Generation by /v1/chat/completions; the adapter is the "model"."""
 
     name = "openai"
-
-    def __init__(
-        self,
-        *,
-        url: str,
-        adapter_id: str = "",
-        timeout: float = 30.0,
-        max_new_tokens: int = 512,
-        temperature: float = 0.2,
-        health_timeout: float = 2.0,
-    ) -> None:
-        if not url:
-            raise ValueError("OpenAIGenerator needs the server's root URL.")
-        self.url = url.rstrip("/")
-        self.adapter_id = adapter_id
-        self.timeout = timeout
-        self.max_new_tokens = max_new_tokens
-        self.temperature = temperature
-        self.health_timeout = health_timeout
 
     @property
     def model(self) -> str:

@@ -202,10 +202,9 @@ def _error_type(response: Any) -> str:
     return kind if isinstance(kind, str) and _LABEL.fullmatch(kind) else ""
 
 
-class TGIGenerator:
-    """Generation by a TGI server's native API; the LoRA adapter travels as adapter_id."""
-
-    name = "tgi"
+class RemoteGenerator:
+    """What the TGI and OpenAI-compatible backends share: where the server is, which adapter,
+    and the generation limits from settings."""
 
     def __init__(
         self,
@@ -218,13 +217,22 @@ class TGIGenerator:
         health_timeout: float = 2.0,
     ) -> None:
         if not url:
-            raise ValueError("TGIGenerator needs the server's root URL.")
+            raise ValueError(f"{type(self).__name__} needs the server's root URL.")
         self.url = url.rstrip("/")
         self.adapter_id = adapter_id
         self.timeout = timeout
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature
         self.health_timeout = health_timeout
+
+
+class TGIGenerator(RemoteGenerator):
+    """Generation by a TGI server's native API; the LoRA adapter travels as adapter_id."""
+
+    name = "tgi"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
         self._model_id = ""  # from /info, fetched once
 
     def generate(self, prompt: Prompt, *, params: Params | None = None) -> Generation:
