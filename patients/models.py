@@ -11,6 +11,8 @@ from django.db import models
 from encrypted_model_fields.fields import (
     EncryptedCharField,
     EncryptedDateField,
+    EncryptedDateTimeField,
+    EncryptedIntegerField,
     EncryptedTextField,
 )
 
@@ -41,6 +43,8 @@ class Profile(models.Model):
     pregnancy = EncryptedCharField(
         "pregnancy or breastfeeding", max_length=20, choices=Pregnancy.choices, blank=True
     )
+    # Reminders are sent at the scheduled local time of this zone (an IANA name).
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +69,41 @@ class Medication(models.Model):
 
     def __str__(self) -> str:
         return f"Medication {self.uid}"
+
+
+class Condition(models.Model):
+    """A long-term condition the patient reports (kidney disease, asthma, ...). `key` is the
+    recognised condition tag that drug-condition warnings use, empty when not recognised."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="conditions")
+    name = EncryptedCharField(max_length=200)
+    key = EncryptedCharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Condition {self.uid}"
+
+
+class Allergy(models.Model):
+    """A drug or drug-class allergy. `substance` is as the patient wrote it; the match to a
+    drug or class is recomputed when checking, so it never goes stale."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="allergies")
+    substance = EncryptedCharField(max_length=200)
+    reaction = EncryptedCharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "allergies"
+
+    def __str__(self) -> str:
+        return f"Allergy {self.uid}"
 
 
 class Conversation(models.Model):
@@ -113,9 +152,96 @@ class Message(models.Model):
         return f"{self.role} message {self.uid}"
 
 
+class TriageAssessment(models.Model):
+    """One symptom-checker result, kept in the patient's history. The complaint, answers and
+    result are health data, so they live in one encrypted JSON document."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="assessments")
+    data = EncryptedTextField()  # JSON: complaint, answers, disposition, risk, reasons, advice
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.uid}"
+
+
+class SymptomEntry(models.Model):
+    """A symptom diary entry: what, how bad (0-10), when, notes."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="symptom_entries")
+    symptom = EncryptedCharField(max_length=100)
+    severity = EncryptedIntegerField()
+    notes = EncryptedTextField(blank=True)
+    recorded_at = EncryptedDateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "symptom entries"
+
+    def __str__(self) -> str:
+        return f"Symptom entry {self.uid}"
+
+
+class DoseSchedule(models.Model):
+    """When a medication is due: a local time of day, every day or on chosen weekdays."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="schedules")
+    time_of_day = models.TimeField()
+    # ISO weekdays 1 (Monday) .. 7 (Sunday); empty means every day.
+    weekdays = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    dose = EncryptedCharField(max_length=100, blank=True)  # as on the patient's own label
+    remind = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["time_of_day", "id"]
+
+    def __str__(self) -> str:
+        return f"Schedule {self.uid}"
+
+
+class Dose(models.Model):
+    """One scheduled dose: created when it falls due (and the reminder is sent), then marked
+    taken or skipped by the patient; unanswered doses count as missed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not yet recorded"
+        TAKEN = "taken", "Taken"
+        SKIPPED = "skipped", "Skipped"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    schedule = models.ForeignKey(DoseSchedule, on_delete=models.CASCADE, related_name="doses")
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "due_at"], name="dose_once_per_due_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"Dose {self.uid}"
+
+
 # The fields whose values must never appear outside their encrypted column (audit, logs).
 PHI_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Profile: ("date_of_birth", "sex", "pregnancy"),
     Medication: ("name",),
+    Condition: ("name", "key"),
+    Allergy: ("substance", "reaction"),
     Message: ("text", "message", "personal_notes"),
+    TriageAssessment: ("data",),
+    SymptomEntry: ("symptom", "severity", "notes", "recorded_at"),
+    DoseSchedule: ("dose",),
+    Dose: (),
 }

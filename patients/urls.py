@@ -1,13 +1,13 @@
 from django.urls import path
 
-from patients import views
+from patients.views import ask, profile
 
 app_name = "patients"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("profile/", views.profile_edit, name="profile"),
-    path("medications/", views.medication_add, name="medication_add"),
-    path("medications/<uuid:uid>/remove/", views.medication_remove, name="medication_remove"),
-    path("ask/", views.ask, name="ask"),
-    path("ask/messages/<uuid:uid>/feedback/", views.feedback, name="feedback"),
+    path("", profile.home, name="home"),
+    path("profile/", profile.profile_edit, name="profile"),
+    path("medications/", profile.medication_add, name="medication_add"),
+    path("medications/<uuid:uid>/remove/", profile.medication_remove, name="medication_remove"),
+    path("ask/", ask.ask, name="ask"),
+    path("ask/messages/<uuid:uid>/feedback/", ask.feedback, name="feedback"),
 ]
