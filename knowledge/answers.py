@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass, field
 
+from knowledge.context import PatientContext
 from knowledge.drug_names import mentioned_drugs, resolve
 from knowledge.interactions import find_interactions
 from knowledge.retrieval import Citation, Filters, search
@@ -26,15 +27,6 @@ FALLBACK_NOTICE = (
     "The language model is unavailable right now, so this answer was composed directly "
     "from the sources."
 )
-
-
-@dataclass(frozen=True)
-class PatientContext:
-    """What the asker's profile says that can change an answer."""
-
-    medications: tuple[str, ...] = ()
-    allergies: tuple[str, ...] = ()
-    pregnancy: str = ""
 
 
 @dataclass

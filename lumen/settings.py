@@ -137,6 +137,8 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     + str(env.int("LUMEN_HNSW_EF_SEARCH", default=100)),
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Separate test databases let several test runs share one embedded server.
+DATABASES["default"]["TEST"] = {"NAME": env("LUMEN_TEST_DB_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared across gunicorn workers without Redis: allauth's login rate limits live here.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
+from django.utils import timezone
 
 from knowledge.answers import Answer, PatientContext, answer
 from knowledge.drug_names import resolve
@@ -19,8 +22,19 @@ def medication_add(*, profile: Profile, name: str) -> Medication:
 def patient_context(profile: Profile) -> PatientContext:
     return PatientContext(
         medications=tuple(m.name for m in profile.medications.all()),
+        allergies=tuple(a.substance for a in profile.allergies.all()),
+        conditions=tuple(c.name for c in profile.conditions.all()),
         pregnancy=profile.pregnancy,
+        age=_age(profile.date_of_birth),
+        sex=profile.sex,
     )
+
+
+def _age(dob: date | None) -> int | None:
+    if dob is None:
+        return None
+    today = timezone.localdate()
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
 def question_ask(*, user: User, profile: Profile, question: str) -> tuple[Message, Message]:
