@@ -131,6 +131,11 @@ class Message(models.Model):
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
     role = models.CharField(max_length=10, choices=Role.choices)
+    # An answer points at its question; one-to-one, so a question is answered at most once
+    # even when a dropped stream reconnects while the first answer is still being written.
+    in_reply_to = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply"
+    )
     text = EncryptedTextField(blank=True)
     message = EncryptedTextField(blank=True)  # escalation or refusal shown first
     personal_notes = EncryptedTextField(blank=True)  # about the asker's own medicines
