@@ -10,6 +10,7 @@ the same passages by the extractive generator and says so; nothing raises to the
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from knowledge.context import PatientContext
@@ -76,17 +77,37 @@ def _listed(found, taking) -> str:
     return found.a.name if found.a.id in ids else found.b.name
 
 
-def answer(
+@dataclass
+class Draft:
+    """A question screened and its passages found: what a generator needs, and the answer
+    so far. `prompt` is None when there is nothing to generate (escalated, refused outright,
+    or no reliable source), and then `result` is already the final answer."""
+
+    result: Answer
+    prompt: Prompt | None = None
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One step of a streamed answer: "token" (text as it arrives), "fallback" (the model
+    failed part-way; what was shown should be replaced), then "answer" (the reviewed
+    answer, which is what gets stored and finally shown)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
+
+
+def prepare(
     question: str,
     *,
     audience: str = "patient",
     context: PatientContext | None = None,
     filters: Filters | dict | None = None,
     k: int = 5,
-    generator=None,
-    params: Params | None = None,
-) -> Answer:
-    """The whole pipeline for one question; never raises for generator trouble."""
+) -> Draft:
+    """Safety screen, retrieval and prompt: everything before generation."""
     question = " ".join(question.split())
     screening = safety.screen(question, audience=audience)
     result = Answer(
@@ -97,7 +118,7 @@ def answer(
         escalated=screening.escalate,
     )
     if not screening.answerable:
-        return result
+        return Draft(result)
 
     if audience == "pharma":
         filters = Filters.of(filters)
@@ -114,7 +135,7 @@ def answer(
         review = safety.review("", citations=0, audience=audience)
         result.text, result.abstained = review.text, True
         result.flags = sorted({*result.flags, *review.flags})
-        return result
+        return Draft(result)
 
     passages = tuple(
         PromptPassage(
@@ -132,21 +153,87 @@ def answer(
         audience=audience,
         notes=tuple(notes),
     )
-    generator = generator or get_generator()
-    try:
-        generation = generator.generate(prompt, params=params or params_from_settings())
-        if not generation.text.strip():
-            raise GenerationError("empty answer")
-    except GenerationError as exc:
-        logger.warning("generation failed (%s): %s; using extractive answer", generator.name, exc)
-        generation = ExtractiveGenerator().generate(prompt)
-        result.notice = FALLBACK_NOTICE
-    result.backend = generation.backend
-    result.citations = [p.citation for p in found.passages]
-    review = safety.review(generation.text, citations=len(result.citations), audience=audience)
+    return Draft(result, prompt, [p.citation for p in found.passages])
+
+
+def finish(draft: Draft, text: str, *, backend: str, notice: str = "") -> Answer:
+    """Review what the generator wrote: disclaimer, citations, or abstain."""
+    result = draft.result
+    audience = draft.prompt.audience if draft.prompt else "patient"
+    result.backend = backend
+    result.notice = notice
+    result.citations = list(draft.citations)
+    review = safety.review(text, citations=len(result.citations), audience=audience)
     result.text = review.text
     result.abstained = review.abstained
     if review.abstained:
         result.citations = []
     result.flags = sorted({*result.flags, *review.flags})
     return result
+
+
+def _fallback(draft: Draft, generator, exc: Exception) -> str:
+    logger.warning("generation failed (%s): %s; using extractive answer", generator.name, exc)
+    return ExtractiveGenerator().compose(draft.prompt)
+
+
+def answer(
+    question: str,
+    *,
+    audience: str = "patient",
+    context: PatientContext | None = None,
+    filters: Filters | dict | None = None,
+    k: int = 5,
+    generator=None,
+    params: Params | None = None,
+) -> Answer:
+    """The whole pipeline for one question; never raises for generator trouble."""
+    draft = prepare(question, audience=audience, context=context, filters=filters, k=k)
+    if draft.prompt is None:
+        return draft.result
+    generator = generator or get_generator()
+    try:
+        generation = generator.generate(draft.prompt, params=params or params_from_settings())
+        if not generation.text.strip():
+            raise GenerationError("empty answer")
+    except GenerationError as exc:
+        return finish(
+            draft, _fallback(draft, generator, exc), backend="extractive", notice=FALLBACK_NOTICE
+        )
+    return finish(draft, generation.text, backend=generation.backend)
+
+
+def answer_stream(
+    question: str,
+    *,
+    audience: str = "patient",
+    context: PatientContext | None = None,
+    filters: Filters | dict | None = None,
+    k: int = 5,
+    generator=None,
+    params: Params | None = None,
+) -> Iterator[StreamEvent]:
+    """The same pipeline, yielding the generator's text as it arrives. The streamed text is
+    provisional: the final "answer" event carries the reviewed answer (disclaimer added, or
+    an abstention), which replaces it."""
+    draft = prepare(question, audience=audience, context=context, filters=filters, k=k)
+    if draft.prompt is None:
+        yield StreamEvent("answer", answer=draft.result)
+        return
+    generator = generator or get_generator()
+    pieces: list[str] = []
+    try:
+        for piece in generator.stream(draft.prompt, params=params or params_from_settings()):
+            pieces.append(piece)
+            yield StreamEvent("token", piece)
+        if not "".join(pieces).strip():
+            raise GenerationError("empty answer")
+    except GenerationError as exc:
+        text = _fallback(draft, generator, exc)
+        yield StreamEvent("fallback", FALLBACK_NOTICE)
+        yield StreamEvent("token", text)
+        yield StreamEvent(
+            "answer", answer=finish(draft, text, backend="extractive", notice=FALLBACK_NOTICE)
+        )
+        return
+    yield StreamEvent("answer", answer=finish(draft, "".join(pieces), backend=generator.name))

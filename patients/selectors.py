@@ -14,4 +14,8 @@ def conversation_messages(user: User):
     """The patient's conversation, oldest first (one running conversation per patient)."""
     from patients.models import Message
 
-    return Message.objects.filter(conversation__user=user).order_by("created_at", "id")
+    return (
+        Message.objects.filter(conversation__user=user)
+        .select_related("reply")
+        .order_by("created_at", "id")
+    )

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from knowledge.answers import Answer, PatientContext, answer
+from knowledge.answers import Answer, PatientContext, answer, answer_stream
 from knowledge.drug_names import resolve
 from knowledge.services import flagged_question_record
 from lumen.accounts.models import User
 from patients.models import Conversation, Medication, Message, Profile
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """A streamed answer's step for the page: "token", "fallback", then "answer" with the
+    stored `reply`."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
+    reply: Message | None = None
 
 
 def medication_add(*, profile: Profile, name: str) -> Medication:
@@ -38,35 +51,69 @@ def _age(dob: date | None) -> int | None:
 
 
 def question_ask(*, user: User, profile: Profile, question: str) -> tuple[Message, Message]:
-    """Answer a patient's question and keep both sides in their conversation; high-risk
-    questions also go to the staff review queue."""
-    result: Answer = answer(question, audience="patient", context=patient_context(profile))
+    """Answer a patient's question at once (the page without JavaScript) and keep both sides
+    in their conversation."""
+    asked = question_record(user=user, question=question)
+    result = answer(asked.text, audience="patient", context=patient_context(profile))
+    return asked, reply_record(asked=asked, result=result, user=user)
+
+
+def question_record(*, user: User, question: str) -> Message:
+    """Keep the patient's question; the answer follows (streamed, or at once)."""
     with transaction.atomic():
         conversation = Conversation.objects.filter(user=user).first() or (
             Conversation.objects.create(user=user)
         )
         asked = Message.objects.create(
-            conversation=conversation, role=Message.Role.USER, text=result.question
-        )
-        reply = Message.objects.create(
-            conversation=conversation,
-            role=Message.Role.ASSISTANT,
-            text=result.text,
-            message=result.message,
-            personal_notes="\n\n".join(result.personal_notes),
-            citations=[
-                {"n": i, "title": c.title, "section": c.section, "source": c.source, "url": c.url}
-                for i, c in enumerate(result.citations, start=1)
-            ],
-            flags=result.flags,
-            backend=result.backend,
-            notice=result.notice,
-            escalated=result.escalated,
-            abstained=result.abstained,
+            conversation=conversation, role=Message.Role.USER, text=" ".join(question.split())
         )
         conversation.save(update_fields=["updated_at"])
-        flagged_question_record(answer=result, audience="patient", user=user)
-    return asked, reply
+    return asked
+
+
+def question_stream(*, asked: Message, profile: Profile) -> Iterator[StreamEvent]:
+    """Answer a recorded question as a stream; the last event carries the stored reply."""
+    for event in answer_stream(asked.text, audience="patient", context=patient_context(profile)):
+        if event.kind == "answer":
+            reply = reply_record(asked=asked, result=event.answer, user=asked.conversation.user)
+            yield StreamEvent("answer", answer=event.answer, reply=reply)
+        else:
+            yield StreamEvent(event.kind, event.text)
+
+
+def reply_record(*, asked: Message, result: Answer, user: User) -> Message:
+    """Store the answer to `asked`, once: if a second stream for the same question finished
+    first, its answer stands and this one is dropped. High-risk questions also go to the
+    staff review queue."""
+    try:
+        with transaction.atomic():
+            reply = Message.objects.create(
+                conversation=asked.conversation,
+                in_reply_to=asked,
+                role=Message.Role.ASSISTANT,
+                text=result.text,
+                message=result.message,
+                personal_notes="\n\n".join(result.personal_notes),
+                citations=[
+                    {
+                        "n": i,
+                        "title": c.title,
+                        "section": c.section,
+                        "source": c.source,
+                        "url": c.url,
+                    }
+                    for i, c in enumerate(result.citations, start=1)
+                ],
+                flags=result.flags,
+                backend=result.backend,
+                notice=result.notice,
+                escalated=result.escalated,
+                abstained=result.abstained,
+            )
+            flagged_question_record(answer=result, audience="patient", user=user)
+    except IntegrityError:
+        return Message.objects.get(in_reply_to=asked)
+    return reply
 
 
 def message_feedback(*, message: Message, value: int) -> Message:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("medications/", profile.medication_add, name="medication_add"),
     path("medications/<uuid:uid>/remove/", profile.medication_remove, name="medication_remove"),
     path("ask/", ask.ask, name="ask"),
+    path("ask/messages/<uuid:uid>/stream/", ask.answer_stream, name="answer_stream"),
     path("ask/messages/<uuid:uid>/feedback/", ask.feedback, name="feedback"),
 ]

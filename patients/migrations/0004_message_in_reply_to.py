@@ -4,6 +4,19 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def link_existing_replies(apps, schema_editor):
+    """Answers written before the link existed follow their question in the conversation."""
+    Message = apps.get_model("patients", "Message")
+    question = None
+    for message in Message.objects.order_by("conversation_id", "created_at", "id"):
+        if message.role == "user":
+            question = message
+        elif question is not None and question.conversation_id == message.conversation_id:
+            message.in_reply_to = question
+            message.save(update_fields=["in_reply_to"])
+            question = None
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -16,4 +29,5 @@ class Migration(migrations.Migration):
             name='in_reply_to',
             field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reply', to='patients.message'),
         ),
+        migrations.RunPython(link_existing_replies, migrations.RunPython.noop),
     ]

@@ -1,10 +1,21 @@
-"""Patient Q&A: the chat page, its answers and feedback."""
+"""Patient Q&A: the chat page, its streamed answers and feedback.
+
+With JavaScript, a question is stored at once and its answer streams over server-sent
+events (htmx's sse extension): tokens as the model writes them, then the reviewed answer,
+which replaces them. Without JavaScript the form posts normally and the page reloads with
+the answer."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+from collections.abc import Iterator
+
+from auditlog.context import set_actor
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.views.decorators.http import require_GET, require_POST
 
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
@@ -13,21 +24,23 @@ from patients.forms import QuestionForm
 from patients.models import Message
 from patients.selectors import conversation_messages, profile_for
 
+logger = logging.getLogger(__name__)
+
 
 @role_required(Role.PATIENT)
 def ask(request: HttpRequest) -> HttpResponse:
-    """Patient Q&A: the conversation so far and a question box. An htmx post gets back only
-    the new exchange to append; a plain post redirects back to the page."""
+    """The conversation so far and a question box. An htmx post gets back the question and
+    a placeholder that streams its answer; a plain post answers, then redirects back."""
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            asked, reply = services.question_ask(
-                user=request.user,
-                profile=profile_for(request.user),
-                question=form.cleaned_data["question"],
-            )
+            question = form.cleaned_data["question"]
             if request.htmx:
-                return render(request, "patients/ask.html#exchange", {"exchange": [asked, reply]})
+                asked = services.question_record(user=request.user, question=question)
+                return render(request, "patients/ask.html#exchange", {"exchange": [asked]})
+            services.question_ask(
+                user=request.user, profile=profile_for(request.user), question=question
+            )
             return redirect("patients:ask")
         if request.htmx:
             return render(request, "patients/ask.html#form", {"form": form}, status=422)
@@ -36,6 +49,62 @@ def ask(request: HttpRequest) -> HttpResponse:
         "patients/ask.html",
         {"form": form, "history": conversation_messages(request.user)},
     )
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def answer_stream(request: HttpRequest, uid) -> HttpResponse:
+    """Server-sent events answering one of the patient's own questions. Asking again for a
+    question already answered (a reconnecting browser) sends the stored answer."""
+    asked = get_object_or_404(
+        Message.objects.select_related("conversation__user"),
+        uid=uid,
+        conversation__user=request.user,
+        role=Message.Role.USER,
+    )
+    response = StreamingHttpResponse(
+        _events(request, asked), content_type="text/event-stream; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx would otherwise hold the tokens back
+    return response
+
+
+def _events(request: HttpRequest, asked: Message) -> Iterator[str]:
+    # The body streams after the middleware has returned, so the audit actor is set again.
+    with set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR")):
+        yield from _answer_events(request, asked)
+
+
+def _answer_events(request: HttpRequest, asked: Message) -> Iterator[str]:
+    reply = Message.objects.filter(in_reply_to=asked).first()
+    try:
+        if reply is None:
+            profile = profile_for(request.user)
+            for event in services.question_stream(asked=asked, profile=profile):
+                if event.kind == "token":
+                    yield _sse("token", escape(event.text))
+                elif event.kind == "fallback":
+                    yield _sse("fallback", _render(request, "streaming", {"notice": event.text}))
+                else:
+                    reply = event.reply
+    except Exception as exc:
+        # Only the exception's type: its message may quote the question (PHI).
+        logger.error("answer stream failed: %s", type(exc).__name__)
+        yield _sse("done", _render(request, "stream_failed", {"message": asked}))
+        return
+    yield _sse("done", _render(request, "message", {"message": reply}))
+
+
+def _render(request: HttpRequest, partial: str, context: dict) -> str:
+    return render_to_string(f"patients/ask.html#{partial}", context, request=request)
+
+
+def _sse(event: str, data: str) -> str:
+    """One server-sent event; a multi-line payload becomes several data lines, which the
+    browser joins back with newlines."""
+    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+    return f"event: {event}\n{lines}\n"
 
 
 @role_required(Role.PATIENT)

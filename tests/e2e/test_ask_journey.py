@@ -32,3 +32,39 @@ def test_a_patient_asks_a_question_and_sees_a_cited_answer_with_the_disclaimer(
     expect(page.get_by_label("Your question")).to_have_value("")
     answer.get_by_role("button", name="Helpful", exact=True).click()
     expect(answer).to_contain_text("Thanks for the feedback")
+
+
+def test_the_answer_streams_into_the_page_before_the_reviewed_answer_replaces_it(
+    desktop, alice_patient, small_corpus, settings, fake_tgi
+):
+    settings.LUMEN_GENERATOR = "tgi"
+    settings.LUMEN_GENERATOR_URL = fake_tgi.url
+    settings.LUMEN_GENERATOR_ADAPTER_ID = "lumen-medical"
+    fake_tgi.reply = "Ibuprofen can cause indigestion and heartburn [1]."
+    page = desktop
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(alice_patient.email)
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.goto("/patients/ask/")
+    # Record every text the streaming area shows, before the final swap removes it.
+    page.evaluate(
+        """() => {
+        window.streamed = [];
+        new MutationObserver(() => {
+            const live = document.querySelector('.answer.streaming');
+            if (live && live.textContent) window.streamed.push(live.textContent);
+        }).observe(document.body, {childList: true, subtree: true, characterData: true});
+    }"""
+    )
+    page.get_by_label("Your question").fill("What are the side effects of ibuprofen?")
+    page.get_by_role("button", name="Ask").focus()
+    page.keyboard.press("Enter")
+
+    answer = page.locator(".msg-lumen").last
+    expect(answer).to_contain_text("indigestion and heartburn")
+    expect(answer).to_contain_text(safety.DISCLAIMER.split(".")[0])
+    expect(page.locator(".msg-pending")).to_have_count(0)
+    streamed = page.evaluate("window.streamed")
+    assert len(streamed) > 1, "tokens should have appeared one after another"
+    assert streamed[0] != streamed[-1] and streamed[-1].startswith("Ibuprofen can cause")

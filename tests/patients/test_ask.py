@@ -25,16 +25,20 @@ def test_a_patient_asks_and_sees_a_cited_answer_with_the_disclaimer(
     assert safety.DISCLAIMER.split(".")[0] in page
 
 
-def test_an_htmx_question_returns_only_the_new_exchange(client, alice_patient, login, small_corpus):
+def test_an_htmx_question_returns_the_question_and_a_placeholder_that_streams_its_answer(
+    client, alice_patient, login, small_corpus
+):
     login(alice_patient)
     response = client.post(
         "/patients/ask/", {"question": "How do I soothe sunburn?"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     html = response.content.decode()
+    asked = Message.objects.get()
     assert "<html" not in html
-    assert html.count('class="msg ') == 2
-    assert "Sources" in html
+    assert "How do I soothe sunburn?" in html
+    assert f'sse-connect="/patients/ask/messages/{asked.uid}/stream/"' in html
+    assert 'aria-busy="true"' in html
 
 
 def test_an_empty_or_oversized_question_is_a_form_error(client, alice_patient, login, small_corpus):
