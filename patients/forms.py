@@ -39,3 +39,30 @@ class QuestionForm(forms.Form):
 
 class MedicationForm(forms.Form):
     name = forms.CharField(label="Medicine", max_length=200)
+
+
+class AccountEraseForm(forms.Form):
+    """Erasure cannot be undone: the password and a typed word make it deliberate."""
+
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput, max_length=200)
+    confirm = forms.CharField(
+        label='Type "delete" to confirm',
+        max_length=20,
+        help_text="This deletes your account and all your health data. It cannot be undone.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right.")
+        return password
+
+    def clean_confirm(self) -> str:
+        confirm = self.cleaned_data["confirm"]
+        if confirm.strip().lower() != "delete":
+            raise forms.ValidationError('Type the word "delete".')
+        return confirm

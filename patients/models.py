@@ -12,9 +12,10 @@ from encrypted_model_fields.fields import (
     EncryptedCharField,
     EncryptedDateField,
     EncryptedDateTimeField,
-    EncryptedIntegerField,
     EncryptedTextField,
 )
+
+from lumen.lib.fields import EncryptedIntegerField
 
 
 class Sex(models.TextChoices):

@@ -3,6 +3,7 @@
 import django.contrib.postgres.fields
 import django.db.models.deletion
 import encrypted_model_fields.fields
+import lumen.lib.fields
 import uuid
 from django.db import migrations, models
 
@@ -71,7 +72,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('symptom', encrypted_model_fields.fields.EncryptedCharField()),
-                ('severity', encrypted_model_fields.fields.EncryptedIntegerField()),
+                ('severity', lumen.lib.fields.EncryptedIntegerField()),
                 ('notes', encrypted_model_fields.fields.EncryptedTextField(blank=True)),
                 ('recorded_at', encrypted_model_fields.fields.EncryptedDateTimeField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
