@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
@@ -27,10 +28,13 @@ def _matcher(version: tuple) -> tuple[re.Pattern, dict[str, int]]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), names
 
 
+def _version() -> tuple:
+    return tuple(Drug.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
+
+
 def mentioned_drugs(text: str) -> list[Drug]:
     """Drugs named in `text`, in order of first mention."""
-    version = tuple(Drug.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
-    pattern, names = _matcher(version)
+    pattern, names = _matcher(_version())
     ids: list[int] = []
     for match in pattern.finditer(text):
         drug_id = names[match.group(0).lower()]
@@ -40,14 +44,51 @@ def mentioned_drugs(text: str) -> list[Drug]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def resolve(names: list[str]) -> tuple[list[Drug], list[str]]:
-    """Drugs for free-text names (exact name, synonym or brand, any case), and the names that
-    matched nothing."""
+def match(name: str, *, fuzzy: bool = False) -> Drug | None:
+    """The drug one free-text name means: generic name, synonym, brand or RxCUI; with `fuzzy`,
+    also the closest known name to a misspelling ("ibuprofin"), never a guess below 0.8
+    similarity or for names shorter than four letters."""
+    name = name.strip()
+    if not name:
+        return None
+    if name.isdigit():
+        return Drug.objects.filter(rxcui=name).first()
+    drugs = mentioned_drugs(name)
+    if drugs:
+        return drugs[0]
+    if not fuzzy or len(name) < 4:
+        return None
+    _, names = _matcher(_version())
+    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.8)
+    return Drug.objects.filter(id=names[close[0]]).first() if close else None
+
+
+def resolve(names: list[str], *, fuzzy: bool = False) -> tuple[list[Drug], list[str]]:
+    """Drugs for free-text names (exact name, synonym, brand or RxCUI, any case; with `fuzzy`
+    also misspellings), and the names that matched nothing."""
     found, unknown = [], []
     for name in names:
-        drugs = mentioned_drugs(name)
-        if drugs:
-            found.append(drugs[0])
+        drug = match(name, fuzzy=fuzzy)
+        if drug is not None:
+            found.append(drug)
         else:
             unknown.append(name)
     return found, unknown
+
+
+def suggest(prefix: str, *, limit: int = 8) -> list[tuple[Drug, str]]:
+    """Drugs whose name, brand or synonym starts with (or, failing that, contains) `prefix`,
+    each with the term that matched: the autocomplete list."""
+    prefix = " ".join(prefix.lower().split())
+    if len(prefix) < 2:
+        return []
+    _, names = _matcher(_version())
+    starts = sorted(t for t in names if t.startswith(prefix))
+    contains = sorted(t for t in names if prefix in t and not t.startswith(prefix))
+    picked: dict[int, str] = {}
+    for term in [*starts, *contains]:
+        picked.setdefault(names[term], term)
+        if len(picked) == limit:
+            break
+    by_id = Drug.objects.in_bulk(list(picked))
+    return [(by_id[i], term) for i, term in picked.items() if i in by_id]

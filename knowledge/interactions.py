@@ -7,6 +7,7 @@ from itertools import combinations
 
 from django.db.models import Q
 
+from knowledge.drug_names import resolve
 from knowledge.models import Drug, DrugInteraction, Severity
 
 _RANK = {Severity.MAJOR: 0, Severity.MODERATE: 1, Severity.MINOR: 2}
@@ -21,6 +22,31 @@ class FoundInteraction:
     @property
     def severity(self) -> str:
         return self.rule.severity
+
+    @property
+    def is_class_rule(self) -> bool:
+        return not (self.rule.drug_a_id and self.rule.drug_b_id)
+
+    def as_dict(self) -> dict[str, str]:
+        """The pair as `check_interactions --json` prints it."""
+        return {
+            "a": self.a.name,
+            "b": self.b.name,
+            "severity": self.rule.severity,
+            "mechanism": self.rule.mechanism,
+            "management": self.rule.management,
+            "source": self.rule.source,
+        }
+
+
+@dataclass(frozen=True)
+class InteractionCheck:
+    """The result of checking free-text names: what they resolved to, what was not
+    recognised, and every interacting pair."""
+
+    drugs: list[Drug]
+    unknown: list[str]
+    interactions: list[FoundInteraction]
 
 
 def _side_matches(drug: Drug, rule_drug_id: int | None, rule_class: str) -> bool:
@@ -60,3 +86,11 @@ def find_interactions(drugs: list[Drug]) -> list[FoundInteraction]:
         best = min(pair_rules or matching, key=lambda r: _RANK[r.severity])
         found.append(FoundInteraction(a, b, best))
     return sorted(found, key=lambda f: (_RANK[f.severity], f.a.name, f.b.name))
+
+
+def check_names(names: list[str], *, fuzzy: bool = True) -> InteractionCheck:
+    """Resolve names (brands, synonyms, RxCUIs, misspellings) and check them all together.
+    Fewer than two distinct known drugs is not an error: `interactions` is simply empty."""
+    drugs, unknown = resolve([n for n in names if n.strip()], fuzzy=fuzzy)
+    drugs = list({d.id: d for d in drugs}.values())
+    return InteractionCheck(drugs=drugs, unknown=unknown, interactions=find_interactions(drugs))

@@ -81,15 +81,11 @@ def monograph_record(drug: Drug) -> DocumentRecord:
 
 
 @transaction.atomic
-def load(progress=None) -> Counter:
-    """Load (or refresh) everything; returns counts. `progress(n)` is called per record."""
+def load_drug_database(progress=None) -> Counter:
+    """Load (or refresh) the starter drugs and interaction rules only, no documents: what
+    interaction checks need, in a second or two."""
     tick = progress or (lambda n=1: None)
     counts: Counter = Counter()
-    source = source_ensure(
-        slug=SOURCE_SLUG,
-        name="Lumen starter corpus",
-        description="Summaries written by the Lumen team; each cites the official source.",
-    )
     for entry in _load("drugs.json"):
         drug, outcome = drug_upsert(record=drug_record(entry))
         counts[f"drugs_{outcome}"] += 1
@@ -119,6 +115,19 @@ def load(progress=None) -> Counter:
         )
         counts[f"interactions_{interaction_upsert(record=record)}"] += 1
         tick()
+    return counts
+
+
+@transaction.atomic
+def load(progress=None) -> Counter:
+    """Load (or refresh) everything; returns counts. `progress(n)` is called per record."""
+    tick = progress or (lambda n=1: None)
+    source = source_ensure(
+        slug=SOURCE_SLUG,
+        name="Lumen starter corpus",
+        description="Summaries written by the Lumen team; each cites the official source.",
+    )
+    counts = load_drug_database(progress=tick)
     documents = [
         document_record(e) for name in ("health_topics.json", "guidance.json") for e in _load(name)
     ]

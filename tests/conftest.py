@@ -10,6 +10,7 @@ import pytest
 from lumen.accounts.roles import Role
 from lumen.accounts.services import user_ensure
 from tests.corpus import small_corpus  # noqa: F401 - shared by every app's tests
+from tests.drug_database import drug_database  # noqa: F401 - starter drugs and interaction rules
 from tests.fakes.tgi_server import fake_tgi  # noqa: F401 - the stand-in TGI on loopback
 
 PASSWORD = "correct-horse-battery-9"
