@@ -222,6 +222,11 @@ EMAIL_CONFIG = env.email_url(
 globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ...
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lumen <no-reply@lumen.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in emails sent outside a request (medicine reminders) point.
+LUMEN_BASE_URL = env.str(
+    "LUMEN_BASE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+)
 
 # --- Generation -------------------------------------------------------------------------
 LUMEN_GENERATOR = env.str("LUMEN_GENERATOR", default="extractive")

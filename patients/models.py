@@ -228,6 +228,9 @@ class Dose(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reminded_at = models.DateTimeField(null=True, blank=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # Taken at a time of the patient's choosing, not at a scheduled time: recorded, but left
+    # out of adherence (it was never due).
+    unscheduled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-due_at", "id"]

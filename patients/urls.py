@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import ask, data, profile
+from patients.views import ask, data, profile, tracking
 
 app_name = "patients"
 urlpatterns = [
@@ -14,4 +14,14 @@ urlpatterns = [
     path("ask/", ask.ask, name="ask"),
     path("ask/messages/<uuid:uid>/stream/", ask.answer_stream, name="answer_stream"),
     path("ask/messages/<uuid:uid>/feedback/", ask.feedback, name="feedback"),
+    path("diary/", tracking.diary, name="diary"),
+    path("diary/<uuid:uid>/edit/", tracking.diary_entry_edit, name="diary_entry_edit"),
+    path("diary/<uuid:uid>/delete/", tracking.diary_entry_delete, name="diary_entry_delete"),
+    path("schedules/", tracking.schedules, name="schedules"),
+    path("schedules/time-zone/", tracking.time_zone, name="time_zone"),
+    path("medications/<uuid:uid>/schedules/", tracking.schedule_add, name="schedule_add"),
+    path("schedules/<uuid:uid>/remove/", tracking.schedule_remove, name="schedule_remove"),
+    path("doses/", tracking.doses, name="doses"),
+    path("doses/extra/", tracking.dose_record_extra, name="dose_record_extra"),
+    path("doses/<uuid:uid>/record/", tracking.dose_record, name="dose_record"),
 ]
