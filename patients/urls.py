@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import ask, data, profile, tracking
+from patients.views import ask, data, drugs, interactions, profile, tracking
 
 app_name = "patients"
 urlpatterns = [
@@ -24,4 +24,9 @@ urlpatterns = [
     path("doses/", tracking.doses, name="doses"),
     path("doses/extra/", tracking.dose_record_extra, name="dose_record_extra"),
     path("doses/<uuid:uid>/record/", tracking.dose_record, name="dose_record"),
+    path("interactions/", interactions.checker, name="interactions"),
+    path("interactions/suggest/", interactions.drug_suggest, name="drug_suggest"),
+    path("interactions/row/", interactions.interaction_row, name="interaction_row"),
+    path("drugs/", drugs.drug_search, name="drugs"),
+    path("drugs/<str:key>/", drugs.drug_detail, name="drug_detail"),
 ]

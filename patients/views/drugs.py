@@ -1,0 +1,76 @@
+"""Patient drug pages: search the drug database and read one medicine in plain language,
+with its sources and the warnings that apply to the reader's own profile."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+
+from knowledge.drug_names import suggest
+from knowledge.drug_warnings import warnings_for
+from knowledge.models import Availability, Drug
+from lumen import safety
+from lumen.accounts.decorators import role_required
+from lumen.accounts.roles import Role
+from patients.selectors import profile_for
+from patients.services import patient_context
+
+TEMPLATE = "patients/drugs.html"
+REPORTED_REACTIONS_SHOWN = 10
+
+
+def _get_drug(key: str) -> Drug:
+    """A drug by its UUID, or by the slug of its generic name ("st-johns-wort"); 404 else."""
+    try:
+        drug = Drug.objects.filter(uid=uuid.UUID(key)).first()
+    except ValueError:
+        drug = None
+        names = Drug.objects.values_list("id", "name")
+        ids = [drug_id for drug_id, name in names if slugify(name) == key]
+        if ids:
+            drug = Drug.objects.get(id=ids[0])
+    if drug is None:
+        raise Http404("No such medicine in Lumen's drug database.")
+    return drug
+
+
+@role_required(Role.PATIENT)
+def drug_search(request: HttpRequest) -> HttpResponse:
+    """Search by generic name, brand or synonym; no query lists every drug A-Z. An htmx
+    request gets back only the result list."""
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        results = [drug for drug, _ in suggest(query, limit=30)]
+        if len(results) == 1 and not request.htmx and request.GET.get("go"):
+            return redirect("patients:drug_detail", results[0].uid)
+    else:
+        results = list(Drug.objects.only("uid", "name", "drug_class"))
+    context = {"query": query, "results": results}
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#results", context)
+    return render(request, TEMPLATE, context)
+
+
+@role_required(Role.PATIENT)
+def drug_detail(request: HttpRequest, key: str) -> HttpResponse:
+    drug = _get_drug(key)
+    profile = profile_for(request.user)
+    availability = [
+        (region, Availability(status).label)
+        for region, status in sorted(drug.availability.items())
+        if status in Availability.values
+    ]
+    return render(
+        request,
+        "patients/drug_detail.html",
+        {
+            "drug": drug,
+            "availability": availability,
+            "reported": drug.reported_reactions[:REPORTED_REACTIONS_SHOWN],
+            "warnings": warnings_for([drug], patient_context(profile))[drug.id],
+            "disclaimer": safety.DISCLAIMER,
+        },
+    )
