@@ -13,7 +13,9 @@ How a run decides what is due:
   worker down for an hour) catches up once: the dose row, once there, marks it done. Doses
   due more than `EMAIL_WITHIN` ago are created (adherence counts them) but not emailed: a
   reminder hours late is noise.
-- Nothing falls due before the schedule was created.
+- Nothing falls due before the schedule was created, nor before its newest dose: doses
+  are created in time order, so an earlier instant that has no dose only appears when the
+  patient moved time zone, and making it now would add a dose they were never due.
 
 Concurrency: the dose row is created with get_or_create, so of two workers (or a re-run)
 exactly one creates it, and only the creator emails, after its transaction commits.
@@ -84,6 +86,9 @@ def send_due_reminders(now: dt.datetime | None = None) -> Run:
     since = now - LOOKBACK
     schedules = DoseSchedule.objects.filter(active=True).select_related("medication__profile__user")
     done = _done_since(since)
+    newest: dict[int, dt.datetime] = {}
+    for schedule_id, due in done:
+        newest[schedule_id] = max(due, newest.get(schedule_id, due))
     created = emailed = 0
     for schedule in schedules:
         profile = schedule.medication.profile
@@ -94,7 +99,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> Run:
             start=max(since, schedule.created_at),
             end=now,
         ):
-            if (schedule.pk, due) in done:
+            if (schedule.pk, due) in done or due < newest.get(schedule.pk, due):
                 continue
             with transaction.atomic():
                 dose, is_new = Dose.objects.get_or_create(schedule=schedule, due_at=due)
@@ -117,9 +122,9 @@ def _done_since(since: dt.datetime) -> set[tuple[int, dt.datetime]]:
     touch nothing else. A dose another worker creates after this read is still caught by
     get_or_create."""
     return set(
-        Dose.objects.filter(schedule__active=True, due_at__gte=since).values_list(
-            "schedule_id", "due_at"
-        )
+        Dose.objects.filter(
+            schedule__active=True, unscheduled=False, due_at__gte=since
+        ).values_list("schedule_id", "due_at")
     )
 
 

@@ -193,6 +193,27 @@ def test_a_missed_hour_is_caught_up_once_and_day_old_doses_are_recorded_without_
     assert len(mail.outbox) == 1
 
 
+def test_moving_time_zone_adds_no_dose_before_the_newest_one(schedule_for, run, alice_profile):
+    schedule = schedule_for("08:00", zone="UTC", created=utc(2025, 5, 1))
+    run(utc(2025, 5, 2, 8))  # 1 and 2 May, 08:00 UTC
+    alice_profile.time_zone = "America/New_York"
+    alice_profile.save(update_fields=["time_zone"])
+    # 08:00 in New York on 1 May (12:00 UTC) never got a dose, and must not get one now.
+    run(utc(2025, 5, 2, 9))
+    assert _due(schedule) == [utc(2025, 5, 1, 8), utc(2025, 5, 2, 8)]
+    run(utc(2025, 5, 2, 12))  # the next one follows the new zone
+    assert _due(schedule)[-1] == utc(2025, 5, 2, 12)
+
+
+def test_an_extra_dose_does_not_hide_a_scheduled_one_from_catch_up(schedule_for, run):
+    schedule = schedule_for("08:00", created=utc(2025, 5, 1))
+    Dose.objects.create(
+        schedule=schedule, due_at=utc(2025, 5, 1, 10), status="taken", unscheduled=True
+    )
+    assert run(utc(2025, 5, 1, 11)) == (1, 1)  # the worker was down at 08:00
+    assert utc(2025, 5, 1, 8) in _due(schedule)
+
+
 def test_nothing_falls_due_before_the_schedule_existed(schedule_for, run):
     schedule = schedule_for("08:00", created=utc(2025, 5, 1, 10))
     assert run(utc(2025, 5, 1, 12)) == (0, 0)
