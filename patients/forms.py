@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from patients.models import Profile
+from patients.models import Allergy, Condition, Medication, Profile
 
 
 class ProfileForm(forms.ModelForm):
@@ -37,8 +37,28 @@ class QuestionForm(forms.Form):
     )
 
 
-class MedicationForm(forms.Form):
-    name = forms.CharField(label="Medicine", max_length=200)
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = Medication
+        fields = ["name"]
+        labels = {"name": "Medicine"}
+        help_texts = {"name": "Name or brand as on the pack, e.g. Coumadin or metformin."}
+
+
+class ConditionForm(forms.ModelForm):
+    class Meta:
+        model = Condition
+        fields = ["name"]
+        labels = {"name": "Condition"}
+        help_texts = {"name": "e.g. chronic kidney disease, asthma, high blood pressure."}
+
+
+class AllergyForm(forms.ModelForm):
+    class Meta:
+        model = Allergy
+        fields = ["substance", "reaction"]
+        labels = {"substance": "Allergic to", "reaction": "What happened (optional)"}
+        help_texts = {"substance": "A medicine or a group, e.g. penicillin, NSAIDs, sulfa."}
 
 
 class AccountEraseForm(forms.Form):

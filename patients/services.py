@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from knowledge.answers import Answer, PatientContext, answer, answer_stream
-from knowledge.drug_names import resolve
+from knowledge.drug_names import match
+from knowledge.drug_warnings import condition_keys
 from knowledge.services import flagged_question_record
 from lumen.accounts.models import User
-from patients.models import Conversation, Medication, Message, Profile
+from patients.models import Allergy, Condition, Conversation, Medication, Message, Profile
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,24 @@ class StreamEvent:
 
 
 def medication_add(*, profile: Profile, name: str) -> Medication:
-    drugs, _ = resolve([name])
-    return Medication.objects.create(profile=profile, name=name, drug=drugs[0] if drugs else None)
+    return profile_item_save(Medication(profile=profile, name=name))
+
+
+def profile_item_save(row: Medication | Condition | Allergy) -> Medication | Condition | Allergy:
+    """Save a medicine, condition or allergy the patient entered, with what Lumen recognised
+    in it: the drug a medicine name means (brand, synonym, RxCUI, or a close misspelling),
+    the conditions that drug warnings know. Unrecognised text is kept as written."""
+    if isinstance(row, Medication):
+        row.name = " ".join(row.name.split())
+        row.drug = match(row.name, fuzzy=True)
+    elif isinstance(row, Condition):
+        row.name = " ".join(row.name.split())
+        row.key = ",".join(sorted(condition_keys(row.name)))
+    else:
+        row.substance = " ".join(row.substance.split())
+    row.full_clean()
+    row.save()
+    return row
 
 
 def patient_context(profile: Profile) -> PatientContext:

@@ -6,8 +6,15 @@ app_name = "patients"
 urlpatterns = [
     path("", profile.home, name="home"),
     path("profile/", profile.profile_edit, name="profile"),
-    path("medications/", profile.medication_add, name="medication_add"),
-    path("medications/<uuid:uid>/remove/", profile.medication_remove, name="medication_remove"),
+    *(
+        path(f"{kind}/{route}", view, {"kind": kind}, name=f"{kind}_{name}")
+        for kind in profile.KINDS
+        for route, view, name in (
+            ("", profile.item_add, "add"),
+            ("<uuid:uid>/edit/", profile.item_edit, "edit"),
+            ("<uuid:uid>/remove/", profile.item_remove, "remove"),
+        )
+    ),
     path("my-data/", data.my_data, name="my_data"),
     path("my-data/export.json", data.export_json, name="export_json"),
     path("my-data/export.pdf", data.export_pdf, name="export_pdf"),

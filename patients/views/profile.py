@@ -1,32 +1,101 @@
-"""The patient's home and profile: who they are and what they take."""
+"""The patient's home and profile: who they are, what they take, what they have, what they
+react to. The three lists edit in place with htmx (add, edit, remove) and fall back to plain
+posts and redirects without JavaScript."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from patients import services
-from patients.forms import MedicationForm, ProfileForm
-from patients.models import Medication
+from patients.forms import AllergyForm, ConditionForm, MedicationForm, ProfileForm
+from patients.models import Allergy, Condition, Medication, Profile
 from patients.selectors import profile_for
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """One editable list on the profile: its rows, its form and its writes."""
+
+    name: str  # URL segment and partial name
+    model: type[models.Model]
+    form: type[forms.ModelForm]
+    related: str  # Profile's related name for the rows
+    title: str
+    empty: str
+
+    def rows(self, profile: Profile):
+        return getattr(profile, self.related).all()
+
+    def make_form(self, *args, row=None, **kwargs) -> forms.ModelForm:
+        # Three forms share one page: ids per list (and per row when editing) keep each
+        # label pointing at its own field.
+        prefix = f"id_{row.uid}" if row and row.pk else f"id_{self.name}"
+        return self.form(*args, instance=row, auto_id=f"{prefix}_%s", **kwargs)
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        ListKind(
+            "medications",
+            Medication,
+            MedicationForm,
+            "medications",
+            "My medicines",
+            "None listed. Listing them lets Lumen warn you about interactions.",
+        ),
+        ListKind(
+            "conditions",
+            Condition,
+            ConditionForm,
+            "conditions",
+            "My conditions",
+            "None listed. Conditions such as kidney disease change which medicines are safe.",
+        ),
+        ListKind(
+            "allergies",
+            Allergy,
+            AllergyForm,
+            "allergies",
+            "My allergies",
+            "None listed. Add drug allergies (for example penicillin) and what happened.",
+        ),
+    )
+}
+
+
+def _section(request: HttpRequest, kind: ListKind, profile: Profile, *, form=None, status=200):
+    return render(
+        request,
+        "patients/home.html#list_section",
+        {
+            "kind": kind,
+            "rows": kind.rows(profile),
+            "form": form or kind.make_form(),
+            "profile": profile,
+        },
+        status=status,
+    )
 
 
 @role_required(Role.PATIENT)
 def home(request: HttpRequest) -> HttpResponse:
     profile = profile_for(request.user)
-    return render(
-        request,
-        "patients/home.html",
-        {
-            "profile": profile,
-            "medications": profile.medications.all(),
-            "med_form": MedicationForm(),
-        },
-    )
+    sections = [
+        {"kind": kind, "rows": kind.rows(profile), "form": kind.make_form()}
+        for kind in KINDS.values()
+    ]
+    return render(request, "patients/home.html", {"profile": profile, "sections": sections})
 
 
 @role_required(Role.PATIENT)
@@ -42,17 +111,49 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PATIENT)
 @require_POST
-def medication_add(request: HttpRequest) -> HttpResponse:
-    form = MedicationForm(request.POST)
+def item_add(request: HttpRequest, kind: str) -> HttpResponse:
+    kind, profile = KINDS[kind], profile_for(request.user)
+    form = kind.make_form(request.POST, row=kind.model(profile=profile))
     if form.is_valid():
-        services.medication_add(profile=profile_for(request.user), name=form.cleaned_data["name"])
+        services.profile_item_save(form.instance)
+        if request.htmx:
+            return _section(request, kind, profile)
+        messages.success(request, "Saved.")
+    elif request.htmx:
+        return _section(request, kind, profile, form=form, status=422)
     else:
-        messages.error(request, "Enter the medicine's name (200 characters at most).")
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("patients:home")
 
 
 @role_required(Role.PATIENT)
+def item_edit(request: HttpRequest, kind: str, uid) -> HttpResponse:
+    """GET: the row as an inline form; POST: save it (the same form, errors in place)."""
+    kind = KINDS[kind]
+    row = get_object_or_404(kind.model, uid=uid, profile__user=request.user)
+    form = kind.make_form(request.POST or None, row=row)
+    if request.method == "POST" and form.is_valid():
+        services.profile_item_save(form.instance)
+        if request.htmx:
+            return _section(request, kind, row.profile)
+        return redirect("patients:home")
+    context = {"kind": kind, "row": row, "form": form}
+    if not request.htmx:
+        return render(request, "patients/profile_item_form.html", context)
+    response = render(request, "patients/home.html#row_form", context)
+    if request.method == "POST":  # errors: show the form again in its row, not the section
+        response.status_code = 422
+        response = reswap(retarget(response, f"#row-{row.uid}"), "outerHTML")
+    return response
+
+
+@role_required(Role.PATIENT)
 @require_POST
-def medication_remove(request: HttpRequest, uid) -> HttpResponse:
-    get_object_or_404(Medication, uid=uid, profile__user=request.user).delete()
+def item_remove(request: HttpRequest, kind: str, uid) -> HttpResponse:
+    kind = KINDS[kind]
+    row = get_object_or_404(kind.model, uid=uid, profile__user=request.user)
+    profile = row.profile
+    row.delete()
+    if request.htmx:
+        return _section(request, kind, profile)
     return redirect("patients:home")
