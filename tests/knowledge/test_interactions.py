@@ -103,3 +103,16 @@ def test_suggestions_cover_names_brands_and_synonyms(drugs):
     assert by_term == {"advil": "ibuprofen", "advagraf": "tacrolimus"}
     assert "ibuprofen" in {drug.name for drug, _ in suggest("ibu")}
     assert suggest("a") == []
+
+
+@pytest.mark.parametrize(("x", "y"), [("apixaban", "warfarin"), ("rivaroxaban", "dabigatran")])
+def test_two_anticoagulants_together_are_major(drugs, x, y):
+    [found] = find_interactions([drugs[x], drugs[y]])
+    assert found.severity == "major"
+
+
+def test_trimethoprim_with_potassium_is_a_moderate_interaction(drugs):
+    [found] = find_interactions(
+        [drugs["sulfamethoxazole-trimethoprim"], drugs["potassium chloride"]]
+    )
+    assert found.severity == "moderate"
