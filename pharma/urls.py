@@ -1,10 +1,10 @@
 from django.urls import path
 
-from pharma import views
+from pharma.views import workspace
 
 app_name = "pharma"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
-    path("assistant/", views.assistant, name="assistant"),
+    path("", workspace.home, name="home"),
+    path("invitations/<str:token>/", workspace.invitation, name="invitation"),
+    path("assistant/", workspace.assistant, name="assistant"),
 ]

@@ -1,3 +1,5 @@
+"""The QA workspace: home, joining by invitation, and the regulatory assistant."""
+
 from __future__ import annotations
 
 from django.contrib import messages
