@@ -8,8 +8,18 @@ class PharmaConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from pharma.models import Invitation, Membership, Organisation
+        from pharma.models import (
+            Invitation,
+            Membership,
+            Organisation,
+            QADocument,
+            Revision,
+            Signature,
+        )
 
         auditlog.register(Organisation)
+        auditlog.register(QADocument)
+        auditlog.register(Revision)
+        auditlog.register(Signature)
         auditlog.register(Membership)
         auditlog.register(Invitation, exclude_fields=["token"])

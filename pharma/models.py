@@ -21,6 +21,9 @@ def _new_token() -> str:
 class Organisation(models.Model):
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
+    # QA values the guidance leaves to the site (see PHARMA_FACTS.md, "UNVERIFIED"): minimum
+    # pressure differential, water alert levels … Keys are documented in pharma/settings.py.
+    qa_settings = models.JSONField("QA settings", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,3 +80,106 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+# --- QA documents --------------------------------------------------------------------------
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class QADocument(models.Model):
+    """A controlled QA document of one kind (pharma/kinds.py), owned by an organisation. Its
+    content lives in numbered revisions; the document row holds what does not change with
+    them, plus the current status for listing."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(max_length=40)
+    number = models.CharField(max_length=30)  # CVP-0001, per organisation
+    title = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "QA document"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="document_number_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Revision(models.Model):
+    """One numbered state of a document's content. Every save that changes content makes a
+    new revision with its reason; an approved revision never changes again (content edits
+    start a new draft revision)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document = models.ForeignKey(QADocument, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField(default=dict)
+    reason = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the PDF issued for this revision, so a printed copy can be checked later.
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="revision_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.number} rev {self.number}"
+
+
+class Signature(models.Model):
+    """An electronic signature in the spirit of 21 CFR Part 11: who (name as printed), when,
+    and what it means, bound to one revision. Signatures are never edited or deleted."""
+
+    class Meaning(models.TextChoices):
+        AUTHORED = "authored", "Authored"
+        REVIEWED = "reviewed", "Reviewed"
+        APPROVED = "approved", "Approved"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(max_length=150)  # printed name at the time of signing
+    meaning = models.CharField(max_length=10, choices=Meaning.choices)
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "signer", "meaning"], name="one_signature_per_meaning"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_meaning_display()} by {self.signer_name}"

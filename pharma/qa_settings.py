@@ -1,0 +1,26 @@
+"""An organisation's QA settings: the values guidance leaves to each site, or that Lumen could
+not verify in a primary text (PHARMA_FACTS.md marks them UNVERIFIED). Stored as JSON on the
+organisation and edited by staff in the admin; documents read them through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pharma.models import Organisation
+
+DEFAULTS: dict[str, Any] = {
+    # Minimum pressure differential between adjacent rooms of different grades (Pa). Often
+    # quoted as 10-15 Pa, not verified in Annex 1 or TRS 1010 here: no default.
+    "min_pressure_differential_pa": None,
+    # Water alert levels are site-set (action levels default to the USP figures in calculators).
+    "water_alert_levels": {},
+    # Safety factor for the dose-based MACO criterion (1/1000 of the minimum dose).
+    "maco_dose_safety_factor": 1000,
+    # The legacy concentration criterion, parts per million of the next batch.
+    "maco_ppm": 10,
+}
+
+
+def qa_setting(organisation: Organisation | None, key: str) -> Any:
+    values = (organisation.qa_settings or {}) if organisation else {}
+    return values.get(key, DEFAULTS[key])
