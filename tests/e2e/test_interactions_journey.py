@@ -29,11 +29,13 @@ def test_a_patient_on_warfarin_checks_ibuprofen_by_keyboard_and_sees_a_major_int
     expect(page).to_have_url(re.compile(r"/patients/interactions/$"))
 
     first = page.get_by_role("textbox", name="Medicine 1", exact=True)
-    # One input event, so exactly one suggestion request (typing key by key on a loaded
-    # machine can fire two, and the second swap would take focus from the list).
-    first.fill("ibup")
+    page.wait_for_load_state("networkidle")  # htmx has bound the autocomplete
+    first.focus()
+    page.keyboard.type("ibup")
     suggestion = page.get_by_role("button", name=re.compile(r"^Ibuprofen"))
     expect(suggestion).to_be_visible()
+    # On a loaded machine typing can fire a second request; let its swap land first.
+    page.wait_for_load_state("networkidle")
     page.keyboard.press("Tab")
     expect(suggestion).to_be_focused()
     page.keyboard.press("Enter")
