@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import ask, data, drugs, interactions, profile, tracking
+from patients.views import ask, data, drugs, interactions, profile, tracking, triage
 
 app_name = "patients"
 urlpatterns = [
@@ -36,4 +36,10 @@ urlpatterns = [
     path("interactions/row/", interactions.interaction_row, name="interaction_row"),
     path("drugs/", drugs.drug_search, name="drugs"),
     path("drugs/<str:key>/", drugs.drug_detail, name="drug_detail"),
+    path("symptoms/", triage.start, name="triage"),
+    path("symptoms/questions/", triage.questions, name="triage_questions"),
+    path("symptoms/assess/", triage.assess, name="triage_assess"),
+    path("symptoms/describe/", triage.describe, name="triage_describe"),
+    path("symptoms/history/", triage.history, name="triage_history"),
+    path("symptoms/<uuid:uid>/", triage.result, name="triage_result"),
 ]

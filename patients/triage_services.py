@@ -1,0 +1,134 @@
+"""Symptom checker writes and reads: OTC options filtered against the patient's profile,
+saving an assessment to their (encrypted) history, and reading it back owner-only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from knowledge.context import PatientContext
+from knowledge.drug_names import resolve
+from knowledge.models import Drug
+from lumen.accounts.models import User
+from patients.models import Profile, TriageAssessment
+from patients.services import patient_context
+from patients.triage import Assessment, assess, assess_text
+
+
+@dataclass(frozen=True)
+class OtcWarning:
+    kind: str  # allergy | interaction | condition | pregnancy | age
+    severity: str  # major | moderate | minor
+    text: str
+
+
+@dataclass(frozen=True)
+class OtcOption:
+    name: str
+    warnings: tuple[OtcWarning, ...] = ()
+
+
+def _otc_warnings(drugs: list[Drug], context: PatientContext) -> dict[int, list[OtcWarning]]:
+    """Warnings per drug id for this patient: `knowledge.drug_warnings.warnings_for` when it
+    is installed, otherwise interactions with their own medicines and the pregnancy warning."""
+    try:
+        from knowledge.drug_warnings import warnings_for
+    except ImportError:
+        warnings_for = None
+    if warnings_for is not None:
+        found = warnings_for(drugs, context)
+        return {
+            drug_id: [OtcWarning(w.kind, str(w.severity), w.text) for w in items]
+            for drug_id, items in found.items()
+        }
+    from knowledge.interactions import find_interactions
+
+    taking, _ = resolve(list(context.medications))
+    out: dict[int, list[OtcWarning]] = {d.id: [] for d in drugs}
+    for drug in drugs:
+        for found in find_interactions([drug, *taking]):
+            if drug.id in (found.a.id, found.b.id) and found.a.id != found.b.id:
+                other = found.b if found.a.id == drug.id else found.a
+                out[drug.id].append(
+                    OtcWarning("interaction", found.severity, f"Interacts with {other.name}.")
+                )
+        if context.pregnancy in ("pregnant", "breastfeeding") and drug.pregnancy_warning:
+            out[drug.id].append(OtcWarning("pregnancy", "minor", drug.pregnancy_warning))
+    return out
+
+
+def otc_options(*, names: tuple[str, ...], context: PatientContext) -> list[OtcOption]:
+    """The OTC options a result suggests, minus any with an allergy or a major warning for
+    this patient; the rest keep their warnings to show."""
+    drugs, _ = resolve(list(names))
+    warnings = _otc_warnings(drugs, context)
+    options = []
+    for drug in drugs:
+        found = warnings.get(drug.id, [])
+        if any(w.kind == "allergy" or w.severity == "major" for w in found):
+            continue
+        options.append(OtcOption(drug.name, tuple(found)))
+    return options
+
+
+def assessment_record(
+    *,
+    profile: Profile,
+    source: str,
+    result: Assessment,
+    otc: list[OtcOption],
+    complaint: str = "",
+    answers: dict | None = None,
+    text: str = "",
+) -> TriageAssessment:
+    """Keep one result in the patient's history (all of it in the encrypted JSON field)."""
+    data = {
+        "source": source,  # "guided" or "text"
+        "complaint": complaint,
+        "answers": answers or {},
+        "text": text,
+        "result": result.as_dict(),
+        "label": result.label,
+        "disclaimer": result.disclaimer,
+        "otc": [{"name": o.name, "warnings": [w.__dict__ for w in o.warnings]} for o in otc],
+    }
+    assessment = TriageAssessment(profile=profile, data=json.dumps(data))
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def assessment_data(assessment: TriageAssessment) -> dict:
+    return json.loads(assessment.data)
+
+
+def assessments_for(user: User) -> QuerySet[TriageAssessment]:
+    """The patient's own assessments, newest first."""
+    return TriageAssessment.objects.filter(profile__user=user)
+
+
+def triage_guided(*, profile: Profile, complaint: str, answers: dict) -> TriageAssessment:
+    """Assess a guided-form answer set with the profile's age, sex and pregnancy; save it."""
+    context = patient_context(profile)
+    result = assess(
+        complaint, answers, age=context.age, sex=context.sex, pregnancy=context.pregnancy
+    )
+    otc = otc_options(names=result.otc, context=context)
+    return assessment_record(
+        profile=profile,
+        source="guided",
+        result=result,
+        otc=otc,
+        complaint=complaint,
+        answers=answers,
+    )
+
+
+def triage_text(*, profile: Profile, text: str) -> TriageAssessment:
+    """Assess a plain-language description (its own age or sex win over the profile's)."""
+    context = patient_context(profile)
+    result = assess_text(text, age=context.age, sex=context.sex, pregnancy=context.pregnancy)
+    otc = otc_options(names=result.otc, context=context)
+    return assessment_record(profile=profile, source="text", result=result, otc=otc, text=text)

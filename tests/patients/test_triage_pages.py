@@ -1,0 +1,169 @@
+"""Symptom checker pages: guided steps and free text work as plain form posts and as htmx
+fragments, results are saved encrypted and shown only to their owner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+
+from lumen.safety import DISCLAIMER
+from patients import triage_services
+from patients.models import Allergy, TriageAssessment
+from patients.selectors import profile_for
+
+PAGES = ("/patients/symptoms/", "/patients/symptoms/history/")
+
+
+def _guided(client, complaint="chest_pain", **answers):
+    data = {"complaint": complaint, "onset": "", "duration_days": "", "severity": "", **answers}
+    return client.post("/patients/symptoms/assess/", data)
+
+
+def test_the_start_page_offers_complaints_and_a_free_text_box(client, alice_patient, login):
+    login(alice_patient)
+    html = client.get("/patients/symptoms/").content.decode()
+    assert '<option value="chest_pain">Chest pain or tightness</option>' in html
+    assert 'name="text"' in html
+    assert "999" in html
+
+
+def test_the_home_page_links_to_the_symptom_checker(client, alice_patient, login):
+    login(alice_patient)
+    assert 'href="/patients/symptoms/"' in client.get("/patients/").content.decode()
+
+
+def test_choosing_a_complaint_shows_its_questions_with_fieldsets(client, alice_patient, login):
+    login(alice_patient)
+    html = client.get("/patients/symptoms/questions/", {"complaint": "chest_pain"}).content.decode()
+    assert "<legend>Do you have any of these warning signs?" in html
+    assert 'value="cardiac_character"' in html
+    assert 'name="severity"' in html
+    assert "<html" in html  # a full page without JavaScript
+
+
+def test_htmx_gets_only_the_next_step(client, alice_patient, login):
+    login(alice_patient)
+    response = client.get(
+        "/patients/symptoms/questions/", {"complaint": "headache"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="questions-form"' in html
+
+
+def test_an_unknown_complaint_is_refused(client, alice_patient, login):
+    login(alice_patient)
+    response = client.get("/patients/symptoms/questions/", {"complaint": "nope"})
+    assert response.status_code == 422
+    assert _guided(client, complaint="nope").status_code == 404
+
+
+def test_a_red_flag_answer_gives_an_emergency_result_saved_encrypted(client, alice_patient, login):
+    login(alice_patient)
+    response = _guided(client, flags=["cardiac_character"], severity="7")
+    assessment = TriageAssessment.objects.get(profile__user=alice_patient)
+    assert response.status_code == 302
+    assert response["Location"] == f"/patients/symptoms/{assessment.uid}/"
+    html = client.get(response["Location"]).content.decode()
+    assert html.index("Call 911 (US), 999 (UK) or 112 (EU)") < html.index("Risk level: high")
+    assert "heart attack" in html
+    assert DISCLAIMER.split(".")[0] in html
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM patients_triageassessment")
+        stored = cursor.fetchone()[0]
+    assert "emergency" not in stored and "chest" not in stored
+
+
+def test_free_text_gives_self_care_with_otc_options(client, alice_patient, login, small_corpus):
+    login(alice_patient)
+    response = client.post(
+        "/patients/symptoms/describe/", {"text": "mild headache since this morning"}
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert "Self-care at home" in html
+    assert "Risk level: low" in html
+    assert "<strong>ibuprofen</strong>" in html
+
+
+def test_an_htmx_post_returns_the_result_fragment_and_pushes_its_url(client, alice_patient, login):
+    login(alice_patient)
+    response = client.post(
+        "/patients/symptoms/describe/",
+        {"text": "runny nose and sneezing for 2 days"},
+        HTTP_HX_REQUEST="true",
+    )
+    uid = TriageAssessment.objects.get().uid
+    assert response["HX-Push-Url"] == f"/patients/symptoms/{uid}/"
+    html = response.content.decode()
+    assert "<html" not in html and 'id="triage-result"' in html
+
+
+def test_an_empty_description_is_a_form_error(client, alice_patient, login):
+    login(alice_patient)
+    response = client.post("/patients/symptoms/describe/", {"text": ""})
+    assert response.status_code == 422
+    assert "errorlist" in response.content.decode()
+    assert not TriageAssessment.objects.exists()
+
+
+def test_the_profile_supplies_pregnancy_to_the_guided_checker(client, alice_patient, login):
+    login(alice_patient)
+    profile = profile_for(alice_patient)
+    profile.pregnancy = "pregnant"
+    profile.save()
+    _guided(client, complaint="abdominal_pain", severity="3")
+    data = json.loads(TriageAssessment.objects.get().data)
+    assert data["result"]["disposition"] == "urgent"
+
+
+def test_otc_options_clashing_with_an_allergy_are_left_out(alice_patient, small_corpus):
+    profile = profile_for(alice_patient)
+
+    def names() -> list[str]:
+        assessment = triage_services.triage_text(profile=profile, text="mild headache today")
+        return [o["name"] for o in json.loads(assessment.data)["otc"]]
+
+    assert "ibuprofen" in names()
+    Allergy.objects.create(profile=profile, substance="ibuprofen")
+    assert "ibuprofen" not in names()
+
+
+def test_history_lists_only_the_patients_own_results(client, alice_patient, bob_patient, login):
+    triage_services.triage_text(profile=profile_for(bob_patient), text="sore throat for 2 days")
+    login(alice_patient)
+    _guided(client, complaint="headache")
+    html = client.get("/patients/symptoms/history/").content.decode()
+    assert html.count('class="card disposition') == 1
+    assert "Headache" in html
+
+
+def test_another_patients_result_is_not_found(client, alice_patient, bob_patient, login):
+    theirs = triage_services.triage_text(profile=profile_for(bob_patient), text="cough")
+    login(alice_patient)
+    assert client.get(f"/patients/symptoms/{theirs.uid}/").status_code == 404
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/patients/symptoms/questions/?complaint=cough"])
+def test_anonymous_visitors_are_sent_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_posts_from_anonymous_visitors_are_sent_to_log_in(client, db):
+    response = client.post("/patients/symptoms/describe/", {"text": "cough"})
+    assert response.status_code == 302
+    assert not TriageAssessment.objects.exists()
+
+
+def test_the_history_page_query_count_is_fixed(
+    client, alice_patient, login, django_assert_max_num_queries
+):
+    profile = profile_for(alice_patient)
+    for text in ("cough", "sore throat", "headache"):
+        triage_services.triage_text(profile=profile, text=text)
+    login(alice_patient)
+    with django_assert_max_num_queries(8):
+        client.get("/patients/symptoms/history/")
