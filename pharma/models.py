@@ -144,7 +144,9 @@ class Revision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
-    # SHA-256 of the PDF issued for this revision, so a printed copy can be checked later.
+    # The PDF issued for an approved revision is kept as issued (the controlled copy), with its
+    # SHA-256 so a printed or emailed copy can be checked against it later.
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:

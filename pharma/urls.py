@@ -1,10 +1,27 @@
 from django.urls import path
 
-from pharma.views import workspace
+from pharma.views import documents, workspace
 
 app_name = "pharma"
 urlpatterns = [
     path("", workspace.home, name="home"),
     path("invitations/<str:token>/", workspace.invitation, name="invitation"),
     path("assistant/", workspace.assistant, name="assistant"),
+    path("documents/", documents.document_list, name="documents"),
+    path("documents/<uuid:uid>/", documents.document_detail, name="document_detail"),
+    path("documents/<uuid:uid>/edit/", documents.document_edit, name="document_edit"),
+    path("documents/<uuid:uid>/submit/", documents.document_submit, name="document_submit"),
+    path("documents/<uuid:uid>/withdraw/", documents.document_withdraw, name="document_withdraw"),
+    path("documents/<uuid:uid>/sign/", documents.document_sign, name="document_sign"),
+    path("documents/<uuid:uid>/pdf/", documents.document_pdf, name="document_pdf"),
+    path(
+        "documents/<uuid:uid>/revisions/<int:number>/",
+        documents.document_detail,
+        name="document_revision",
+    ),
+    path(
+        "documents/<uuid:uid>/revisions/<int:number>/pdf/",
+        documents.document_pdf,
+        name="document_revision_pdf",
+    ),
 ]

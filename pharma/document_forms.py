@@ -1,0 +1,183 @@
+"""The document editor's form, generated from a kind's declaration (pharma/kinds.py).
+
+Inputs are named by where their value goes: ``f-<section>-<field>`` for a field and
+``t-<section>-<table>-<row>-<column>`` for a table cell; a row's ``…-<row>-_remove`` box
+drops it on save. Drafts may be incomplete: types are checked on every save, required
+values only when the revision is submitted for review (`missing_required`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.http import QueryDict
+
+from pharma.kinds import Field, Kind, Table
+
+MAX_TEXT = 2_000
+MAX_TEXTAREA = 20_000
+MAX_ROWS = 500
+
+
+@dataclass
+class ContentForm:
+    kind: Kind
+    content: dict
+    errors: dict[str, str] = field(default_factory=dict)  # input name -> message
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def field_name(section: str, key: str) -> str:
+    return f"f-{section}-{key}"
+
+
+def cell_name(section: str, table: str, row: int, column: str) -> str:
+    return f"t-{section}-{table}-{row}-{column}"
+
+
+def _clean(spec: Field, raw: str) -> tuple[object, str]:
+    """The stored value for one input and an error message ("" when fine)."""
+    raw = (raw or "").strip()
+    if raw == "":
+        return "", ""
+    limit = MAX_TEXTAREA if spec.type == "textarea" else MAX_TEXT
+    if len(raw) > limit:
+        return raw[:limit], f"{spec.label}: at most {limit:,} characters."
+    if spec.type == "number":
+        try:
+            number = Decimal(raw.replace(",", "").replace(" ", ""))
+        except InvalidOperation:
+            return raw, f"{spec.label}: enter a number."
+        if not number.is_finite():
+            return raw, f"{spec.label}: enter a number."
+        return (int(number) if number == number.to_integral_value() else float(number)), ""
+    if spec.type == "date":
+        try:
+            return dt.date.fromisoformat(raw).isoformat(), ""
+        except ValueError:
+            return raw, f"{spec.label}: enter a date as YYYY-MM-DD."
+    if spec.type == "choice" and raw not in spec.choices:
+        return "", f"{spec.label}: choose one of the options."
+    return raw, ""
+
+
+def _rows(data: QueryDict, section: str, table: Table) -> list[int]:
+    pattern = re.compile(rf"t-{re.escape(section)}-{re.escape(table.key)}-(\d+)-")
+    indices = sorted({int(m.group(1)) for name in data if (m := pattern.match(name))})
+    return indices[:MAX_ROWS]
+
+
+def content_from_post(kind: Kind, data: QueryDict) -> ContentForm:
+    content: dict = {}
+    errors: dict[str, str] = {}
+    for section in kind.sections:
+        values: dict = {}
+        for spec in section.fields:
+            name = field_name(section.key, spec.key)
+            values[spec.key], error = _clean(spec, data.get(name, ""))
+            if error:
+                errors[name] = error
+        for table in section.tables:
+            rows = []
+            for index in _rows(data, section.key, table):
+                if data.get(cell_name(section.key, table.key, index, "_remove")):
+                    continue
+                row, row_errors = {}, {}
+                for column in table.columns:
+                    name = cell_name(section.key, table.key, index, column.key)
+                    row[column.key], error = _clean(column, data.get(name, ""))
+                    if error:
+                        row_errors[name] = error
+                if any(value != "" for value in row.values()) or row_errors:
+                    rows.append((row, row_errors))
+            values[table.key] = [row for row, _ in rows]
+            # Errors are keyed by the row's new position, as the form is rendered again.
+            for position, (_, row_errors) in enumerate(rows):
+                for name, message in row_errors.items():
+                    parts = name.split("-")
+                    parts[3] = str(position)
+                    errors["-".join(parts)] = message
+        content[section.key] = values
+    return ContentForm(kind, content, errors)
+
+
+def missing_required(kind: Kind, content: dict) -> list[str]:
+    """What must be filled in before review: required fields, minimum rows, and required
+    cells of the rows present."""
+    missing = []
+    for section in kind.sections:
+        values = content.get(section.key, {})
+        for spec in section.fields:
+            if spec.required and values.get(spec.key, "") in ("", None):
+                missing.append(f"{section.title}: {spec.label}")
+        for table in section.tables:
+            rows = values.get(table.key, [])
+            if len(rows) < table.min_rows:
+                missing.append(
+                    f"{section.title}: at least {table.min_rows} row(s) of {table.label}"
+                )
+            for number, row in enumerate(rows, start=1):
+                for column in table.columns:
+                    if column.required and row.get(column.key, "") in ("", None):
+                        missing.append(
+                            f"{section.title}: {table.label}, row {number}: {column.label}"
+                        )
+    return missing
+
+
+def with_blank_row(kind: Kind, content: dict, path: str) -> dict:
+    """`content` with an empty row added to the table at "section.table" (Add row)."""
+    section_key, _, table_key = path.partition(".")
+    try:
+        table = next(t for t in kind.section(section_key).tables if t.key == table_key)
+    except StopIteration:
+        return content
+    rows = content.setdefault(section_key, {}).setdefault(table_key, [])
+    if len(rows) < MAX_ROWS:
+        rows.append({column.key: "" for column in table.columns})
+    return content
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """One section laid out for a template: fields with their values (and input names and
+    errors, for the editor), tables as rows of cells."""
+
+    section: object
+    number: int
+    fields: list  # [(Field, value, input name, error)]
+    tables: list  # [(Table, [[(Field, value, input name, error)]])]
+
+
+def laid_out(kind: Kind, content: dict, errors: dict | None = None) -> list[SectionView]:
+    errors = errors or {}
+    views = []
+    for number, section in enumerate(kind.sections, start=1):
+        values = content.get(section.key, {}) or {}
+        fields = [
+            (
+                spec,
+                values.get(spec.key, ""),
+                field_name(section.key, spec.key),
+                errors.get(field_name(section.key, spec.key), ""),
+            )
+            for spec in section.fields
+        ]
+        tables = []
+        for table in section.tables:
+            rows = []
+            for index, row in enumerate(values.get(table.key, []) or []):
+                cells = []
+                for column in table.columns:
+                    name = cell_name(section.key, table.key, index, column.key)
+                    cells.append((column, row.get(column.key, ""), name, errors.get(name, "")))
+                rows.append(cells)
+            tables.append((table, rows))
+        views.append(SectionView(section, number, fields, tables))
+    return views

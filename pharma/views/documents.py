@@ -1,0 +1,256 @@
+"""QA documents: list and create, read a revision, edit (new revisions with a reason), submit
+for review, withdraw, sign (Part 11-style e-signature), and the PDF.
+
+Every URL looks the document up within the user's own organisation, so another
+organisation's document is a 404, whatever the URL."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lumen.accounts.decorators import role_required
+from lumen.accounts.roles import Role
+from pharma import documents, kinds
+from pharma.document_forms import (
+    content_from_post,
+    laid_out,
+    missing_required,
+    with_blank_row,
+)
+from pharma.models import DocumentStatus, Organisation, QADocument, Revision, Signature
+from pharma.selectors import organisation_for
+
+
+class NewDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=kinds.CHOICES)
+    title = forms.CharField(label="Title", max_length=200)
+
+
+class SignForm(forms.Form):
+    meaning = forms.ChoiceField(
+        label="Meaning of this signature", choices=Signature.Meaning.choices
+    )
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput,
+        max_length=200,
+        help_text="Re-enter your password to sign. Your name, the time and the meaning are "
+        "recorded with this revision and printed on the document.",
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason for change", max_length=300, required=False)
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    organisation = organisation_for(request.user)
+    if organisation is None:
+        raise Http404("No organisation")
+    return organisation
+
+
+def _document_for(request: HttpRequest, uid) -> QADocument:
+    return get_object_or_404(QADocument, uid=uid, organisation=_organisation(request))
+
+
+def _revision_for(document: QADocument, number: int | None) -> Revision:
+    if number is None:
+        return documents.latest_revision(document)
+    return get_object_or_404(Revision, document=document, number=number)
+
+
+@role_required(Role.PHARMA)
+def document_list(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    form = NewDocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = documents.document_create(
+                organisation=organisation,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+            )
+        except documents.DocumentError as exc:
+            form.add_error("title", str(exc))
+        else:
+            return redirect("pharma:document_edit", uid=document.uid)
+    listing = QADocument.objects.filter(organisation=organisation).select_related("created_by")
+    kind = request.GET.get("kind", "")
+    if kind in kinds.KINDS:
+        listing = listing.filter(kind=kind)
+    status = request.GET.get("status", "")
+    if status in DocumentStatus.values:
+        listing = listing.filter(status=status)
+    return render(
+        request,
+        "pharma/documents/list.html",
+        {
+            "form": form,
+            "rows": [(d, kinds.KINDS.get(d.kind)) for d in listing],
+            "kinds": kinds.KINDS,
+            "statuses": DocumentStatus.choices,
+            "selected": {"kind": kind, "status": status},
+        },
+    )
+
+
+@role_required(Role.PHARMA)
+def document_detail(request: HttpRequest, uid, number: int | None = None) -> HttpResponse:
+    document = _document_for(request, uid)
+    revision = _revision_for(document, number)
+    kind = kinds.get(document.kind)
+    return render(
+        request,
+        "pharma/documents/detail.html",
+        {
+            "document": document,
+            "revision": revision,
+            "kind": kind,
+            "latest": documents.latest_revision(document),
+            "revisions": document.revisions.select_related("created_by").prefetch_related(
+                "signatures"
+            ),
+            "sections": laid_out(kind, revision.content),
+            "missing": missing_required(kind, revision.content),
+            "calculations": _calculations(kind, revision.content, document.organisation),
+            "sign_form": SignForm(),
+        },
+    )
+
+
+def _calculations(kind, content, organisation) -> list:
+    from pharma.calculations import for_document  # calculators are optional per kind
+
+    return for_document(kind, content, organisation)
+
+
+@role_required(Role.PHARMA)
+def document_edit(request: HttpRequest, uid) -> HttpResponse:
+    document = _document_for(request, uid)
+    kind = kinds.get(document.kind)
+    latest = documents.latest_revision(document)
+    if latest.status == DocumentStatus.IN_REVIEW:
+        messages.error(request, "This revision is in review. Withdraw it to make changes.")
+        return redirect("pharma:document_detail", uid=document.uid)
+    reason_form = ReasonForm(request.POST or None)
+    content, errors = latest.content, {}
+    if request.method == "POST":
+        parsed = content_from_post(kind, request.POST)
+        content, errors = parsed.content, parsed.errors
+        add_row = request.POST.get("add_row", "")
+        if add_row:  # not a save: the form again with one more row
+            content = with_blank_row(kind, content, add_row)
+        elif parsed.is_valid and reason_form.is_valid():
+            try:
+                revision = documents.revision_save(
+                    document=document,
+                    user=request.user,
+                    content=content,
+                    reason=reason_form.cleaned_data["reason"],
+                )
+            except documents.DocumentError as exc:
+                reason_form.add_error("reason", str(exc))
+            else:
+                if revision.number != latest.number:
+                    messages.success(request, f"Saved as revision {revision.number}.")
+                else:
+                    messages.info(request, "Nothing changed, so no new revision was made.")
+                return redirect("pharma:document_detail", uid=document.uid)
+    status = 422 if errors or reason_form.errors else 200
+    return render(
+        request,
+        "pharma/documents/edit.html",
+        {
+            "document": document,
+            "kind": kind,
+            "latest": latest,
+            "sections": laid_out(kind, content, errors),
+            "errors": errors,
+            "reason_form": reason_form,
+        },
+        status=status,
+    )
+
+
+def _act(request: HttpRequest, uid, action) -> HttpResponse:
+    document = _document_for(request, uid)
+    try:
+        action(documents.latest_revision(document))
+    except documents.DocumentError as exc:
+        messages.error(request, str(exc))
+    return redirect("pharma:document_detail", uid=document.uid)
+
+
+@role_required(Role.PHARMA)
+@require_POST
+def document_submit(request: HttpRequest, uid) -> HttpResponse:
+    document = _document_for(request, uid)
+    revision = documents.latest_revision(document)
+    missing = missing_required(kinds.get(document.kind), revision.content)
+    if missing:
+        messages.error(request, f"Fill in what is required before review ({len(missing)} missing).")
+        return redirect("pharma:document_detail", uid=document.uid)
+
+    def submit(revision):
+        documents.revision_submit(revision=revision, user=request.user)
+        messages.success(request, f"Revision {revision.number} is in review.")
+
+    return _act(request, uid, submit)
+
+
+@role_required(Role.PHARMA)
+@require_POST
+def document_withdraw(request: HttpRequest, uid) -> HttpResponse:
+    def withdraw(revision):
+        documents.revision_withdraw(revision=revision, user=request.user)
+        messages.success(request, f"Revision {revision.number} is a draft again.")
+
+    return _act(request, uid, withdraw)
+
+
+@role_required(Role.PHARMA)
+def document_sign(request: HttpRequest, uid) -> HttpResponse:
+    document = _document_for(request, uid)
+    revision = documents.latest_revision(document)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature = documents.revision_sign(
+                revision=revision,
+                user=request.user,
+                password=form.cleaned_data["password"],
+                meaning=form.cleaned_data["meaning"],
+            )
+        except documents.DocumentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Signed revision {revision.number} as {signature.get_meaning_display().lower()}.",
+            )
+            return redirect("pharma:document_detail", uid=document.uid)
+    return render(
+        request,
+        "pharma/documents/sign.html",
+        {"document": document, "revision": revision, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required(Role.PHARMA)
+def document_pdf(request: HttpRequest, uid, number: int | None = None) -> HttpResponse:
+    from pharma.pdf import revision_pdf
+
+    document = _document_for(request, uid)
+    revision = _revision_for(document, number)
+    content = revision_pdf(revision)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"{document.number}-rev{revision.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,46 @@
+"""Document content for tests, filled from a kind's own declaration."""
+
+from __future__ import annotations
+
+from pharma.kinds import Field, Kind
+
+
+def _value(spec: Field, n: int = 1):
+    if spec.type == "number":
+        return 10 * n
+    if spec.type == "date":
+        return f"2026-01-{n:02d}"
+    if spec.type == "choice":
+        return spec.choices[0]
+    return f"{spec.label} {n}"
+
+
+def complete_content(kind: Kind, rows: int = 2) -> dict:
+    """Every field filled and `rows` rows (at least each table's minimum) in every table."""
+    content = {}
+    for section in kind.sections:
+        values = {spec.key: _value(spec) for spec in section.fields}
+        for table in section.tables:
+            count = max(rows, table.min_rows)
+            values[table.key] = [
+                {column.key: _value(column, n) for column in table.columns}
+                for n in range(1, count + 1)
+            ]
+        content[section.key] = values
+    return content
+
+
+def post_data(kind: Kind, content: dict, reason: str = "Filled in") -> dict:
+    """The editor's POST for `content`, named as the form names its inputs."""
+    data = {"reason": reason}
+    for section in kind.sections:
+        values = content.get(section.key, {})
+        for spec in section.fields:
+            data[f"f-{section.key}-{spec.key}"] = str(values.get(spec.key, ""))
+        for table in section.tables:
+            for index, row in enumerate(values.get(table.key, [])):
+                for column in table.columns:
+                    data[f"t-{section.key}-{table.key}-{index}-{column.key}"] = str(
+                        row.get(column.key, "")
+                    )
+    return data

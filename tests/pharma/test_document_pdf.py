@@ -1,0 +1,76 @@
+"""Every kind renders to a PDF whose text has the cover, every section, the calculations,
+the signatures and "page X of Y"; an approved revision's PDF is issued once and hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from pharma import documents, kinds
+from pharma.pdf import revision_pdf
+from tests.conftest import PASSWORD
+from tests.pharma.document_data import complete_content
+
+
+def _text(pdf: bytes) -> tuple[str, int]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("kind", list(kinds.KINDS))
+def test_every_kind_renders_its_sections_and_page_numbers(acme, acme_qa, kind):
+    declared = kinds.get(kind)
+    document = documents.document_create(
+        organisation=acme, user=acme_qa, kind=kind, title=f"Test {declared.title}"
+    )
+    revision = documents.revision_save(
+        document=document, user=acme_qa, content=complete_content(declared, rows=30),
+        reason="Complete",
+    )  # fmt: skip
+    text, pages = _text(revision_pdf(revision))
+    flat = _normalised(text)
+    assert document.number in flat and f"Test {declared.title}" in flat
+    for number, section in enumerate(declared.sections, start=1):
+        assert f"{number}. {section.title}" in flat, section.title
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        assert f"Page {page} of {pages}" in flat
+    assert "UNCONTROLLED COPY" in flat and "Revision history" in flat
+
+
+def test_an_approved_pdf_is_issued_once_and_its_hash_kept(acme, acme_qa):
+    cv = kinds.get("cleaning_validation")
+    document = documents.document_create(
+        organisation=acme, user=acme_qa, kind=cv.key, title="Train A"
+    )
+    revision = documents.revision_save(
+        document=document, user=acme_qa, content=complete_content(cv), reason="Complete"
+    )
+    documents.revision_submit(revision=revision, user=acme_qa)
+    documents.revision_sign(revision=revision, user=acme_qa, password=PASSWORD, meaning="approved")
+    revision.refresh_from_db()
+    first = revision_pdf(revision)
+    revision.refresh_from_db()
+    assert revision.pdf_sha256 == hashlib.sha256(first).hexdigest()
+    assert revision_pdf(revision) == first
+    flat = _normalised(_text(first)[0])
+    assert "Approved Quinn QA" in flat and "Controlled copy" in flat
+    assert "UNCONTROLLED" not in flat
+
+
+def test_user_text_cannot_break_the_page_header(acme, acme_qa):
+    sop = kinds.get("sop")
+    document = documents.document_create(
+        organisation=acme, user=acme_qa, kind="sop", title='Quote " and } brace <b>bold</b>'
+    )
+    text, _ = _text(revision_pdf(documents.latest_revision(document)))
+    assert 'Quote " and } brace <b>bold</b>' in _normalised(text)
+    assert sop.sections[0].title in text
