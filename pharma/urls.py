@@ -1,12 +1,14 @@
 from django.urls import path
 
 from pharma.views import documents, workspace
+from pharma.views.compliance import compliance_check
 
 app_name = "pharma"
 urlpatterns = [
     path("", workspace.home, name="home"),
     path("invitations/<str:token>/", workspace.invitation, name="invitation"),
     path("assistant/", workspace.assistant, name="assistant"),
+    path("compliance/", compliance_check, name="compliance"),
     path("documents/", documents.document_list, name="documents"),
     path("documents/<uuid:uid>/", documents.document_detail, name="document_detail"),
     path("documents/<uuid:uid>/edit/", documents.document_edit, name="document_edit"),
