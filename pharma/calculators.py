@@ -80,8 +80,10 @@ __all__ = [
     "CalculationError",
     "CascadeCheck",
     "CascadeStep",
+    "ClassifiedResult",
     "CountsCheck",
     "DifferentialCheck",
+    "DifferentialStatus",
     "LocationCounts",
     "LocationResult",
     "MacoMatrix",
@@ -1297,6 +1299,8 @@ class WaterSamplingPlan:
     system_points: tuple[str, ...]
     phases: tuple[SamplingPhase, ...]
     phase3_interval_days: dict[str, int] = field(repr=False)
+
+    reference = WHO_WATER
 
     @property
     def total_samples(self) -> int:
