@@ -73,7 +73,9 @@ def _rows(data: QueryDict, section: str, table: Table) -> list[int]:
     return indices[:MAX_ROWS]
 
 
-def content_from_post(kind: Kind, data: QueryDict) -> ContentForm:
+def content_from_post(kind: Kind, data: QueryDict, *, keep_blank_rows: bool = False) -> ContentForm:
+    """The content a POST describes. Blank rows are dropped on save, kept while the author
+    is still adding rows."""
     content: dict = {}
     errors: dict[str, str] = {}
     for section in kind.sections:
@@ -94,7 +96,7 @@ def content_from_post(kind: Kind, data: QueryDict) -> ContentForm:
                     row[column.key], error = _clean(column, data.get(name, ""))
                     if error:
                         row_errors[name] = error
-                if any(value != "" for value in row.values()) or row_errors:
+                if keep_blank_rows or any(value != "" for value in row.values()) or row_errors:
                     rows.append((row, row_errors))
             values[table.key] = [row for row, _ in rows]
             # Errors are keyed by the row's new position, as the form is rendered again.
@@ -129,6 +131,16 @@ def missing_required(kind: Kind, content: dict) -> list[str]:
                             f"{section.title}: {table.label}, row {number}: {column.label}"
                         )
     return missing
+
+
+def with_minimum_rows(kind: Kind, content: dict) -> dict:
+    """For the editor: every table shows at least one row (or its minimum) to type into."""
+    for section in kind.sections:
+        for table in section.tables:
+            rows = content.setdefault(section.key, {}).setdefault(table.key, [])
+            while len(rows) < max(1, table.min_rows):
+                rows.append({column.key: "" for column in table.columns})
+    return content
 
 
 def with_blank_row(kind: Kind, content: dict, path: str) -> dict:

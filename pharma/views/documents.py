@@ -6,6 +6,8 @@ organisation's document is a 404, whatever the URL."""
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +22,7 @@ from pharma.document_forms import (
     laid_out,
     missing_required,
     with_blank_row,
+    with_minimum_rows,
 )
 from pharma.models import DocumentStatus, Organisation, QADocument, Revision, Signature
 from pharma.selectors import organisation_for
@@ -141,9 +144,9 @@ def document_edit(request: HttpRequest, uid) -> HttpResponse:
     reason_form = ReasonForm(request.POST or None)
     content, errors = latest.content, {}
     if request.method == "POST":
-        parsed = content_from_post(kind, request.POST)
-        content, errors = parsed.content, parsed.errors
         add_row = request.POST.get("add_row", "")
+        parsed = content_from_post(kind, request.POST, keep_blank_rows=bool(add_row))
+        content, errors = parsed.content, parsed.errors
         if add_row:  # not a save: the form again with one more row
             content = with_blank_row(kind, content, add_row)
         elif parsed.is_valid and reason_form.is_valid():
@@ -162,6 +165,8 @@ def document_edit(request: HttpRequest, uid) -> HttpResponse:
                 else:
                     messages.info(request, "Nothing changed, so no new revision was made.")
                 return redirect("pharma:document_detail", uid=document.uid)
+    else:
+        content = with_minimum_rows(kind, copy.deepcopy(latest.content))
     status = 422 if errors or reason_form.errors else 200
     return render(
         request,
