@@ -94,3 +94,12 @@ def check_names(names: list[str], *, fuzzy: bool = True) -> InteractionCheck:
     drugs, unknown = resolve([n for n in names if n.strip()], fuzzy=fuzzy)
     drugs = list({d.id: d for d in drugs}.values())
     return InteractionCheck(drugs=drugs, unknown=unknown, interactions=find_interactions(drugs))
+
+
+def rules_involving(drug: Drug) -> list[DrugInteraction]:
+    """Every rule naming `drug` or one of its classes on either side, most severe first: the
+    whole interaction profile of one drug, in one query."""
+    rules = DrugInteraction.objects.filter(
+        Q(drug_a=drug) | Q(drug_b=drug) | Q(class_a__in=drug.classes) | Q(class_b__in=drug.classes)
+    ).select_related("drug_a", "drug_b")
+    return sorted(rules, key=lambda r: (_RANK[r.severity], r.id))

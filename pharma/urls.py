@@ -1,6 +1,7 @@
 from django.urls import path
 
 from pharma.views import documents, workspace
+from pharma.views import drugs as drug_pages
 from pharma.views.compliance import compliance_check
 
 app_name = "pharma"
@@ -9,6 +10,8 @@ urlpatterns = [
     path("invitations/<str:token>/", workspace.invitation, name="invitation"),
     path("assistant/", workspace.assistant, name="assistant"),
     path("compliance/", compliance_check, name="compliance"),
+    path("drugs/", drug_pages.drug_search, name="drugs"),
+    path("drugs/<str:key>/", drug_pages.drug_detail, name="drug_detail"),
     path("documents/", documents.document_list, name="documents"),
     path("documents/<uuid:uid>/", documents.document_detail, name="document_detail"),
     path("documents/<uuid:uid>/edit/", documents.document_edit, name="document_edit"),

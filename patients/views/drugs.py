@@ -3,12 +3,10 @@ with its sources and the warnings that apply to the reader's own profile."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 
+from knowledge.drug_lookup import drug_for_key
 from knowledge.drug_names import suggest
 from knowledge.drug_warnings import warnings_for
 from knowledge.models import Availability, Drug
@@ -23,15 +21,8 @@ REPORTED_REACTIONS_SHOWN = 10
 
 
 def _get_drug(key: str) -> Drug:
-    """A drug by its UUID, or by the slug of its generic name ("st-johns-wort"); 404 else."""
-    try:
-        drug = Drug.objects.filter(uid=uuid.UUID(key)).first()
-    except ValueError:
-        drug = None
-        names = Drug.objects.values_list("id", "name")
-        ids = [drug_id for drug_id, name in names if slugify(name) == key]
-        if ids:
-            drug = Drug.objects.get(id=ids[0])
+    """A drug by its UUID or generic-name slug; 404 else."""
+    drug = drug_for_key(key)
     if drug is None:
         raise Http404("No such medicine in Lumen's drug database.")
     return drug
