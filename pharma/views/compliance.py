@@ -122,7 +122,11 @@ def compliance_check(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _compliance_check(request: HttpRequest) -> HttpResponse:
     organisation = organisation_for(request.user)
-    form = ComplianceForm(request.POST or None, request.FILES or None, organisation=organisation)
+    # ?document=<uid>&kind=<key> preselects, so a document's page can link straight here.
+    initial = {k: request.GET[k] for k in ("document", "kind") if k in request.GET}
+    form = ComplianceForm(
+        request.POST or None, request.FILES or None, organisation=organisation, initial=initial
+    )
     report = suggestions = None
     notice = ""
     if request.method == "POST" and form.is_valid():

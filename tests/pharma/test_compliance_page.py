@@ -145,6 +145,21 @@ def test_an_own_document_is_checked_from_its_latest_revision(client, acme_qa, ac
     assert "Cleaning procedure: Dirty hold time" in page and "48 h" in page
 
 
+def test_a_document_can_be_preselected_by_link(client, acme_qa, acme_protocol, login):
+    login(acme_qa)
+    page = client.get(f"{URL}?document={acme_protocol.uid}&kind=cleaning_validation")
+    assert f'<option value="{acme_protocol.uid}" selected>' in page.content.decode()
+
+
+def test_checking_a_document_takes_a_fixed_number_of_queries(
+    client, acme_qa, acme_protocol, login, django_assert_max_num_queries
+):
+    login(acme_qa)
+    with django_assert_max_num_queries(12):
+        response = client.post(URL, {"kind": "sop", "document": str(acme_protocol.uid)})
+    assert response.status_code == 200
+
+
 def test_another_organisations_document_is_not_found(client, globex_qa, acme_protocol, login):
     login(globex_qa)
     response = client.post(URL, {"kind": "cleaning_validation", "document": str(acme_protocol.uid)})
