@@ -5,13 +5,19 @@ maps here to a function that reads the document's fields and tables.
 A calculation that lacks inputs says which, rather than failing: a draft is often incomplete.
 """
 
+# ruff: noqa: RUF001 - printed formulas use multiplication and minus signs
+
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pharma import calculators as calc
+from pharma.calculators import Calculation
 from pharma.kinds import Kind
 from pharma.models import Organisation
+from pharma.qa_settings import qa_setting
 
 
 @dataclass(frozen=True)
@@ -43,3 +49,412 @@ def for_document(kind: Kind, content: dict, organisation: Organisation | None) -
         if function is not None:
             views.extend(function(content, organisation))
     return views
+
+
+# --- Shared helpers ----------------------------------------------------------------------
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _num(value):
+    """A stored number, or None for a blank cell."""
+    return None if _blank(value) else value
+
+
+def _view(calc: Calculation, title: str | None = None) -> CalcView:
+    lines = [f"{calc.formula} = {calc.substituted}"]
+    lines += [
+        f"{q.symbol} = {q.display()}" + (f" ({q.derivation})" if q.derivation else "")
+        for q in calc.intermediates
+    ]
+    lines += list(calc.notes)
+    if calc.reference:
+        lines.append(f"Reference: {calc.reference}")
+    return CalcView(
+        title=title or calc.title,
+        formula=calc.formula,
+        lines=lines,
+        result=f"{calc.result.symbol} = {calc.result.display()}",
+    )
+
+
+# Calculator keyword -> what the author calls it in the document.
+_LABELS = {
+    "mbs_next_kg": "Minimum batch size of the next product",
+    "tdd_next_mg_per_day": "Maximum daily dose of the next product",
+    "pde_prev_mg_per_day": "PDE of the previous product",
+    "min_daily_dose_prev_mg": "Minimum daily dose of the previous product",
+    "dose_safety_factor": "Safety factor",
+    "swab_area_cm2": "Area per swab",
+    "shared_area_cm2": "Total shared product-contact area",
+    "rinse_volume_l": "Total rinse volume",
+    "recovery_percent": "Recovery",
+    "supply_airflow": "Supply airflow",
+    "room_volume_m3": "Room volume",
+    "iso_class": "ISO class",
+    "area_m2": "Floor area",
+}
+
+
+def _problem(exc: calc.CalculationError) -> str:
+    field = exc.field.split(".")[-1] if "[" in exc.field else exc.field
+    label = _LABELS.get(field) or _LABELS.get(exc.field) or exc.field.replace("_", " ")
+    return f"{label}: {exc.message}"
+
+
+def _section(content: dict, key: str) -> dict:
+    return content.get(key) or {}
+
+
+def _rows(content: dict, section: str, table: str) -> list[dict]:
+    return [r for r in (_section(content, section).get(table) or []) if isinstance(r, dict)]
+
+
+def _by_name(rows: list[dict], name) -> dict | None:
+    wanted = str(name or "").strip().lower()
+    return next((r for r in rows if str(r.get("name", "")).strip().lower() == wanted), None)
+
+
+# --- Cleaning validation -----------------------------------------------------------------
+
+
+@calculation("maco")
+def _maco(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    products = _rows(content, "products", "products")
+    acceptance = _section(content, "acceptance")
+    previous = _by_name(products, acceptance.get("previous_product"))
+    following = _by_name(products, acceptance.get("next_product"))
+    title = "Maximum allowable carry-over (MACO)"
+    if previous is None or following is None:
+        return [
+            CalcView(
+                title,
+                error="Name the previous and the next product (as in the product table) "
+                "under Acceptance criteria to calculate the MACO.",
+            )
+        ]
+    safety = _num(acceptance.get("safety_factor")) or qa_setting(
+        organisation, "maco_dose_safety_factor"
+    )
+    try:
+        selection = calc.maco_governing(
+            mbs_next_kg=_num(following.get("batch_size_kg")),
+            tdd_next_mg_per_day=_num(following.get("max_dose_mg_day")),
+            pde_prev_mg_per_day=_num(previous.get("pde_mg_day")),
+            min_daily_dose_prev_mg=_num(previous.get("min_dose_mg_day")),
+            dose_safety_factor=safety,
+            ppm=qa_setting(organisation, "maco_ppm"),
+        )
+    except calc.CalculationError as exc:
+        return [CalcView(title, error=_problem(exc))]
+    views = [_view(criterion) for criterion in selection.criteria]
+    governing = selection.governing
+    views.append(
+        CalcView(
+            "Governing MACO (the lowest criterion)",
+            lines=list(selection.notes),
+            result=f"{governing.title}: {governing.result.display()}",
+        )
+    )
+    views += _residue_limits(content, acceptance, governing)
+    views += _matrix(products, acceptance, organisation, safety)
+    return views
+
+
+def _residue_limits(content: dict, acceptance: dict, maco: Calculation) -> list[CalcView]:
+    views = []
+    recovery = _num(_section(content, "analytics").get("recovery_pct"))
+    shared = _num(acceptance.get("shared_area_cm2"))
+    swab = _num(acceptance.get("swab_area_cm2"))
+    rinse = _num(acceptance.get("rinse_volume_l"))
+    for title, make, needed in (
+        (
+            "Limit per swab",
+            lambda: calc.swab_limit(
+                maco_mg=maco, swab_area_cm2=swab, shared_area_cm2=shared,
+                recovery_percent=recovery,
+            ),
+            swab is not None and shared is not None,
+        ),
+        (
+            "Rinse limit",
+            lambda: calc.rinse_limit(
+                maco_mg=maco, rinse_volume_l=rinse, recovery_percent=recovery
+            ),
+            rinse is not None,
+        ),
+    ):  # fmt: skip
+        if not needed:
+            continue
+        try:
+            views.append(_view(make(), title))
+        except calc.CalculationError as exc:
+            views.append(CalcView(title, error=_problem(exc)))
+    return views
+
+
+def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
+    """Every previous -> next pair on the train, when there are several products."""
+    if len(products) < 2:
+        return []
+    try:
+        matrix = calc.maco_matrix(
+            [
+                calc.Product(
+                    name=str(p.get("name") or f"Product {i}"),
+                    batch_size_kg=_num(p.get("batch_size_kg")),
+                    max_daily_dose_mg=_num(p.get("max_dose_mg_day")),
+                    pde_mg_per_day=_num(p.get("pde_mg_day")),
+                    min_daily_dose_mg=_num(p.get("min_dose_mg_day")),
+                )
+                for i, p in enumerate(products, start=1)
+            ],
+            shared_area_cm2=_num(acceptance.get("shared_area_cm2")),
+            dose_safety_factor=safety,
+            ppm=qa_setting(organisation, "maco_ppm"),
+        )
+    except calc.CalculationError as exc:
+        return [CalcView("MACO for every product change", error=_problem(exc))]
+    lines = [
+        f"{pair.previous} → {pair.next}: {pair.selection.governing.result.display()} "
+        f"({pair.selection.governing.title})"
+        for pair in matrix.pairs
+    ]
+    worst = matrix.worst
+    return [
+        CalcView(
+            "MACO for every product change (worst case governs)",
+            lines=lines,
+            result=f"Worst case {worst.previous} → {worst.next}: "
+            f"{worst.selection.governing.result.display()}",
+        )
+    ]
+
+
+# --- HVAC --------------------------------------------------------------------------------
+
+
+@calculation("ach")
+def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    lines, errors = [], []
+    for room in _rows(content, "rooms", "rooms"):
+        flow, volume = _num(room.get("supply_m3h")), _num(room.get("volume_m3"))
+        if flow is None or volume is None:
+            continue
+        try:
+            result = calc.air_changes_per_hour(supply_airflow=flow, room_volume_m3=volume)
+        except calc.CalculationError as exc:
+            errors.append(f"{room.get('room', '?')}: {_problem(exc)}")
+            continue
+        lines.append(f"{room.get('room', '?')}: {result.substituted} = {result.result.display()}")
+    if not lines and not errors:
+        return []
+    return [
+        CalcView(
+            "Air changes per hour",
+            formula="ACH = Q / V",
+            lines=lines + errors,
+        )
+    ]
+
+
+@calculation("iso_classification")
+def _iso(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    rooms = {str(r.get("room", "")).strip(): r for r in _rows(content, "rooms", "rooms")}
+    counts: dict[str, list[dict]] = {}
+    for row in _rows(content, "particles", "counts"):
+        counts.setdefault(str(row.get("room", "")).strip(), []).append(row)
+    views = []
+    for room_id, rows in counts.items():
+        room = rooms.get(room_id)
+        title = f"ISO 14644-1 classification, room {room_id}"
+        if room is None or _num(room.get("iso_class")) is None:
+            views.append(CalcView(title, error=f"Room {room_id} needs an ISO class in Rooms."))
+            continue
+        locations = [
+            calc.LocationCounts(str(r.get("location") or "?"), size, [value])
+            for r in rows
+            for size, value in (("0.5", _num(r.get("count_05"))), ("5", _num(r.get("count_5"))))
+            if value is not None
+        ]
+        try:
+            check = calc.cleanroom_counts_check(
+                iso_class=room["iso_class"],
+                locations=locations,
+                area_m2=_num(room.get("area_m2")),
+            )
+        except calc.CalculationError as exc:
+            views.append(CalcView(title, error=_problem(exc)))
+            continue
+        lines = [
+            f"{r.location}, ≥{r.particle_size_um} µm: {r.average:,.0f} /m³ against "
+            f"{r.limit:,} /m³: {'pass' if r.passed else 'FAIL'}"
+            for r in check.locations
+        ]
+        if check.minimum_locations is not None:
+            lines.append(
+                f"Locations sampled: {len({r.location for r in check.locations})} "
+                f"(minimum {check.minimum_locations} for the floor area)"
+            )
+        lines += list(check.notes)
+        views.append(
+            CalcView(
+                title,
+                formula="Cn = 10^N × (0.1 / D)^2.08",
+                lines=lines,
+                result="Pass" if check.passed else "Fail",
+            )
+        )
+    return views
+
+
+@calculation("pressure_cascade")
+def _cascade(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    rooms = _rows(content, "rooms", "rooms")
+    pressures = {
+        str(r.get("room")).strip(): r["pressure_pa"]
+        for r in rooms
+        if _num(r.get("pressure_pa")) is not None and not _blank(r.get("room"))
+    }
+    steps = [
+        (str(r.get("room")).strip(), str(r.get("flows_to")).strip())
+        for r in rooms
+        if not _blank(r.get("flows_to")) and not _blank(r.get("room"))
+    ]
+    if not steps:
+        return []
+    title = "Pressure cascade"
+    minimum = _num(_section(content, "system").get("min_dp_pa"))
+    if minimum is None:
+        minimum = qa_setting(organisation, "min_pressure_differential_pa")
+    if minimum is None:
+        return [
+            CalcView(
+                title,
+                error="Enter the minimum pressure differential (System section) or set it in "
+                "your organisation's QA settings; Lumen does not assume one.",
+            )
+        ]
+    try:
+        check = calc.pressure_cascade_check(
+            room_pressures_pa=pressures, cascade=steps, minimum_differential_pa=minimum
+        )
+    except calc.CalculationError as exc:
+        return [CalcView(title, error=_problem(exc))]
+    lines = [
+        f"{s.cleaner} → {s.less_clean}: ΔP = {s.calculation.result.display()} "
+        f"(minimum {s.minimum_pa} Pa): {s.status.value.replace('_', ' ')}"
+        for s in check.steps
+    ]
+    return [
+        CalcView(
+            title,
+            formula="ΔP = P_cleaner − P_less_clean",
+            lines=lines,
+            result="Pass" if check.passed else "Fail",
+        )
+    ]
+
+
+# --- Water -------------------------------------------------------------------------------
+
+
+@calculation("water_plan")
+def _water_plan(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    system = _section(content, "system")
+    points = _rows(content, "points", "points")
+    start = system.get("start_date")
+    if _blank(start) or not points:
+        return []
+    use = [str(p["point"]) for p in points if p.get("type") == "Point of use" and p.get("point")]
+    other = [str(p["point"]) for p in points if p.get("type") != "Point of use" and p.get("point")]
+    title = "Sampling plan (three phases)"
+    try:
+        plan = calc.water_sampling_plan(
+            start=dt.date.fromisoformat(str(start)),
+            points_of_use=use,
+            system_points=other,
+            phase1_weeks=int(_num(system.get("phase1_weeks")) or 2),
+            phase2_weeks=int(_num(system.get("phase2_weeks")) or 2),
+        )
+    except calc.CalculationError as exc:
+        return [CalcView(title, error=_problem(exc))]
+    except ValueError:
+        return [CalcView(title, error="Phase 1 start date: enter a date as YYYY-MM-DD.")]
+    lines = [
+        f"Phase {p.number}: {p.start:%Y-%m-%d} to {p.end:%Y-%m-%d} ({p.days} days), "
+        f"{p.frequency}; {p.total_samples} samples"
+        for p in plan.phases
+    ]
+    return [
+        CalcView(
+            title,
+            lines=[*lines, f"Reference: {plan.reference}"],
+            result=f"{plan.total_samples} samples in all, ending {plan.end:%Y-%m-%d}",
+        )
+    ]
+
+
+@calculation("water_limits")
+def _water_limits(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    results = _rows(content, "results", "results")
+    if not results:
+        return []
+    title = "Results against alert and action levels"
+    grade = _section(content, "system").get("grade") or "PW"
+    try:
+        limits = calc.usp_water_limits(
+            "WFI" if grade == "WFI" else "PW",
+            alerts=qa_setting(organisation, "water_alert_levels"),
+        )
+        for row in _rows(content, "limits", "limits"):  # the protocol's own limits win
+            if _num(row.get("action")) is None:
+                continue
+            parameter = calc.WaterParameter(str(row.get("parameter", "")).lower())
+            default = limits.get(parameter)
+            limits[parameter] = calc.WaterLimit(
+                parameter,
+                row.get("unit") or (default.unit if default else ""),
+                row["action"],
+                _num(row.get("alert")),
+                "Protocol",
+            )
+        assessment = calc.assess_water_results(
+            [
+                calc.WaterResult(
+                    str(r.get("point")),
+                    dt.date.fromisoformat(str(r.get("date"))),
+                    str(r.get("parameter", "")).lower(),
+                    r.get("value"),
+                    limits[calc.WaterParameter(str(r.get("parameter", "")).lower())].unit,
+                )
+                for r in results
+            ],
+            limits,
+        )
+    except calc.CalculationError as exc:
+        return [CalcView(title, error=_problem(exc))]
+    except (ValueError, KeyError):
+        return [
+            CalcView(
+                title,
+                error="Cannot assess the results: every result needs a date (YYYY-MM-DD) and "
+                "a parameter with a limit.",
+            )
+        ]
+    lines = [
+        f"{s.point} · {s.parameter.value}: {s.results} result(s), highest {s.highest} {s.unit}; "
+        f"{s.alerts} alert, {s.actions} action"
+        for s in assessment.summaries
+    ]
+    return [
+        CalcView(
+            title,
+            lines=lines,
+            result="Within action limits"
+            if assessment.within_limits
+            else f"{len(assessment.excursions)} excursion(s), including action-level results",
+        )
+    ]

@@ -273,7 +273,7 @@ CLEANING_VALIDATION = Kind(
         Element("maco", "Carry-over limit (MACO) calculation", "FDA Guide to Inspections: "
                 "Validation of Cleaning Processes (1993); APIC cleaning validation guide",
                 ("acceptance.shared_area_cm2",), (r"\bMACO\b", r"carry[- ]?over"),
-                (r"\bmg\b|µg|ug",)),
+                (r"\bmg\b|µg|\bug\b",)),
         Element("visual", "Visual inspection, not used alone", "EU GMP Annex 15 (2015), §10.2",
                 ("acceptance.visual",), (r"visual(ly)? clean", r"visual inspection")),
     ),
