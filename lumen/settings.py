@@ -305,6 +305,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pgserver": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; its warnings (missing fonts) still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django_q": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
     },
 }
