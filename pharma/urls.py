@@ -2,6 +2,7 @@ from django.urls import path
 
 from pharma.views import documents, workspace
 from pharma.views import drugs as drug_pages
+from pharma.views.pathways import pathway_helper
 from pharma.views.compliance import compliance_check
 
 app_name = "pharma"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("compliance/", compliance_check, name="compliance"),
     path("drugs/", drug_pages.drug_search, name="drugs"),
     path("drugs/<str:key>/", drug_pages.drug_detail, name="drug_detail"),
+    path("pathways/", pathway_helper, name="pathways"),
     path("documents/", documents.document_list, name="documents"),
     path("documents/<uuid:uid>/", documents.document_detail, name="document_detail"),
     path("documents/<uuid:uid>/edit/", documents.document_edit, name="document_edit"),
