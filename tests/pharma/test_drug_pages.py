@@ -36,6 +36,8 @@ def test_searching_by_brand_synonym_class_or_ingredient_finds_the_drug(quinn):
         ("NSAID", "Naproxen"),
         ("ssri", "Sertraline"),
         ("Analgesic", "Acetaminophen"),
+        ("levonorgestrel", "Ethinyl estradiol-levonorgestrel"),  # an active ingredient
+        ("valproic acid", "Valproate"),
     ):
         page = quinn.get("/pharma/drugs/", {"q": query}).content.decode()
         assert expected in page, query
