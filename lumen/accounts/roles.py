@@ -77,6 +77,7 @@ STAFF_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "change_schedule",
         "view_ormq",
     ),
+    "training": ("view_trainingrun",),
 }
 
 
