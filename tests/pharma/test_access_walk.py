@@ -1,0 +1,83 @@
+"""Every pharma URL, walked: anonymous visitors go to log in, patients are refused, and a
+member of another organisation gets 404 for each of Acme's documents (and changes nothing).
+A new URL with an object in it fails here until it is listed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from pharma import documents
+from pharma.models import Revision, Signature
+from pharma.urls import urlpatterns
+from tests.conftest import PASSWORD
+
+PUBLIC = {"invitation"}  # redeeming an emailed link happens before an account exists
+KEYS = {"drug_detail": {"key": "ibuprofen"}}
+DOCUMENT_URLS = {  # URL name -> extra kwargs besides the document's uid
+    "document_detail": {},
+    "document_edit": {},
+    "document_submit": {},
+    "document_withdraw": {},
+    "document_sign": {},
+    "document_pdf": {},
+    "document_revision": {"number": 1},
+    "document_revision_pdf": {"number": 1},
+}
+FORM = {"meaning": "approved", "password": PASSWORD, "reason": "x", "f-purpose-scope": "x"}
+
+
+@pytest.fixture
+def protocol(acme, acme_qa):
+    return documents.document_create(
+        organisation=acme, user=acme_qa, kind="cleaning_validation", title="Train A"
+    )
+
+
+def _patterns() -> list[URLPattern]:
+    return [p for p in urlpatterns if isinstance(p, URLPattern) and p.name not in PUBLIC]
+
+
+def _url(pattern: URLPattern, protocol) -> str:
+    converters = pattern.pattern.converters
+    if "uid" in converters:
+        assert pattern.name in DOCUMENT_URLS, f"pharma:{pattern.name}: add it to DOCUMENT_URLS"
+        kwargs = {"uid": protocol.uid, **DOCUMENT_URLS[pattern.name]}
+    elif converters:
+        assert pattern.name in KEYS, f"pharma:{pattern.name}: add its key to KEYS"
+        kwargs = KEYS[pattern.name]
+    else:
+        kwargs = {}
+    return reverse(f"pharma:{pattern.name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_log_in(client, protocol, method):
+    for pattern in _patterns():
+        response = getattr(client, method)(_url(pattern, protocol), FORM)
+        assert response.status_code in (302, 405), pattern.name
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/"), pattern.name
+
+
+def test_patients_are_refused_every_pharma_page(client, protocol, alice_patient, login):
+    login(alice_patient)
+    for pattern in _patterns():
+        assert client.get(_url(pattern, protocol)).status_code in (403, 405), pattern.name
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_organisation_gets_404_for_every_document_url(
+    client, protocol, globex_qa, login, method
+):
+    login(globex_qa)
+    walked = 0
+    for pattern in _patterns():
+        if pattern.name not in DOCUMENT_URLS:
+            continue
+        response = getattr(client, method)(_url(pattern, protocol), FORM)
+        assert response.status_code in (404, 405), (pattern.name, response.status_code)
+        walked += 1
+    assert walked == len(DOCUMENT_URLS)
+    assert Revision.objects.filter(document=protocol).count() == 1
+    assert not Signature.objects.exists()
