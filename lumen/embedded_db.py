@@ -28,6 +28,9 @@ def ensure_running(pgdata: Path) -> dict[str, object]:
     info = pgserver.utils.PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running() or info.status != "ready":
         pgdata.parent.mkdir(parents=True, exist_ok=True)
+        # pgserver caches one handle per directory for the life of the process and would hand
+        # back the stopped server's; forget it so a server stopped here can start again.
+        pgserver.postgres_server.PostgresServer._instances.pop(pgdata.resolve(), None)
         server = pgserver.get_server(pgdata, cleanup_mode=None)
         # The server outlives this process by design; pgserver's exit hook only does
         # handle bookkeeping, which races when several processes exit together.
@@ -61,6 +64,7 @@ def _import_pgserver():
         warnings.simplefilter("ignore")
         import pgserver
         import pgserver._commands
+        import pgserver.postgres_server
         import pgserver.utils
     return pgserver
 

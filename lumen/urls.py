@@ -14,3 +14,5 @@ urlpatterns = [
     path("pharma/", include("pharma.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "lumen.errors.server_error"
