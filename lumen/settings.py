@@ -203,12 +203,19 @@ AUDITLOG_MASK_CALLABLE = "lumen.lib.audit.redact"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Tasks (django-q2, Django ORM as broker: no Redis) ----------------------------------
+_TASK_TIMEOUT = env.int("LUMEN_TASK_TIMEOUT", default=600)
+# Seconds before a failed (or lost) task is handed to a worker again, up to max_attempts.
+_TASK_RETRY = env.int("LUMEN_TASK_RETRY", default=_TASK_TIMEOUT + 60)
+if _TASK_RETRY <= _TASK_TIMEOUT:
+    raise ImproperlyConfigured(
+        "LUMEN_TASK_RETRY must exceed LUMEN_TASK_TIMEOUT, or a slow task runs twice at once."
+    )
 Q_CLUSTER = {
     "name": "lumen",
     "orm": "default",
     "workers": env.int("LUMEN_WORKERS", default=2),
-    "timeout": env.int("LUMEN_TASK_TIMEOUT", default=600),
-    "retry": env.int("LUMEN_TASK_TIMEOUT", default=600) + 60,  # must exceed timeout
+    "timeout": _TASK_TIMEOUT,
+    "retry": _TASK_RETRY,
     "max_attempts": 3,
     "catch_up": False,
     "poll": 1,
