@@ -238,14 +238,15 @@ def _side_key(drug: Drug | None, klass: str) -> str:
 
 def ingest(*, source: Source, result: ParseResult) -> tuple[Counter, list[int]]:
     """Store everything one parsed page holds. Returns counts and the ids of documents whose
-    chunks need embedding. A record that fails validation is counted as failed and logged (by
-    id, never by content); the rest of the page still lands."""
+    chunks need embedding: changed ones, and unchanged ones still unembedded (a run stopped
+    between storing a page and queueing its embedding). A record that fails validation is
+    counted as failed and logged (by id, never by content); the rest of the page still lands."""
     counts: Counter = Counter(fetched=result.record_count, skipped=result.skipped)
     changed: list[int] = []
 
     def store_document(record: DocumentRecord) -> str:
         document, outcome = document_upsert(source=source, record=record)
-        if outcome != "unchanged":
+        if outcome != "unchanged" or document.indexed_at is None:
             changed.append(document.id)
         return outcome
 
