@@ -50,7 +50,8 @@ def search_drugs(query: str) -> QuerySet[Drug]:
     class tag, by tag or label) or RxCUI contains `query`, any case, in one query: generic-name
     matches first, then brands and synonyms, then the rest, A-Z within each. An empty query
     lists every drug A-Z. `query` is cut to QUERY_MAX_LENGTH characters."""
-    words = " ".join(query.lower().split())[:QUERY_MAX_LENGTH]
+    # NUL can never match (PostgreSQL text cannot hold it) and would make the query fail.
+    words = " ".join(query.replace("\x00", " ").lower().split())[:QUERY_MAX_LENGTH]
     drugs = Drug.objects.order_by("name")
     if not words:
         return drugs

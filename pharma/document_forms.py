@@ -20,6 +20,9 @@ from pharma.kinds import Field, Kind, Table
 MAX_TEXT = 2_000
 MAX_TEXTAREA = 20_000
 MAX_ROWS = 500
+# QA values (hours, areas, limits, counts) never need more digits than this; a bigger
+# exponent ("1e999999") would otherwise be expanded to an int of a million digits.
+MAX_NUMBER_DIGITS = 15
 
 
 @dataclass
@@ -49,6 +52,8 @@ def _clean(spec: Field, raw: str) -> tuple[object, str]:
     limit = MAX_TEXTAREA if spec.type == "textarea" else MAX_TEXT
     if len(raw) > limit:
         return raw[:limit], f"{spec.label}: at most {limit:,} characters."
+    if "\x00" in raw:  # PostgreSQL's jsonb cannot hold U+0000: refuse it, as Django's forms do
+        return raw.replace("\x00", ""), f"{spec.label}: null characters are not allowed."
     if spec.type == "number":
         try:
             number = Decimal(raw.replace(",", "").replace(" ", ""))
@@ -56,6 +61,8 @@ def _clean(spec: Field, raw: str) -> tuple[object, str]:
             return raw, f"{spec.label}: enter a number."
         if not number.is_finite():
             return raw, f"{spec.label}: enter a number."
+        if number and number.adjusted() >= MAX_NUMBER_DIGITS:
+            return raw, f"{spec.label}: enter a number below 10^{MAX_NUMBER_DIGITS}."
         return (int(number) if number == number.to_integral_value() else float(number)), ""
     if spec.type == "date":
         try:
@@ -68,7 +75,7 @@ def _clean(spec: Field, raw: str) -> tuple[object, str]:
 
 
 def _rows(data: QueryDict, section: str, table: Table) -> list[int]:
-    pattern = re.compile(rf"t-{re.escape(section)}-{re.escape(table.key)}-(\d+)-")
+    pattern = re.compile(rf"t-{re.escape(section)}-{re.escape(table.key)}-(\d{{1,6}})-")
     indices = sorted({int(m.group(1)) for name in data if (m := pattern.match(name))})
     return indices[:MAX_ROWS]
 
