@@ -81,3 +81,20 @@ def test_another_organisation_gets_404_for_every_document_url(
     assert walked == len(DOCUMENT_URLS)
     assert Revision.objects.filter(document=protocol).count() == 1
     assert not Signature.objects.exists()
+
+
+def test_the_compliance_checker_refuses_another_organisations_document(
+    client, protocol, globex_qa, login
+):
+    """The form accepts any UUID typed into its select; the view must still look the
+    document up within the user's own organisation."""
+    login(globex_qa)
+    response = client.post(
+        reverse("pharma:compliance"), {"document": str(protocol.uid), "kind": protocol.kind}
+    )
+    assert response.status_code == 404
+    assert protocol.title not in response.content.decode()
+    preselected = client.get(reverse("pharma:compliance"), {"document": str(protocol.uid)})
+    assert preselected.status_code == 200
+    assert protocol.title not in preselected.content.decode()
+    assert protocol.number not in preselected.content.decode()
