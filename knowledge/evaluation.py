@@ -41,9 +41,11 @@ class LabelsError(ValueError):
 
 def read_labels(path: Path) -> list[LabelledQuery]:
     try:
-        lines = path.read_text().splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise LabelsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise LabelsError(f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     queries = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from knowledge.models import Chunk, Document
+from knowledge.models import Chunk, Document, Source
 from knowledge.services import chunks_rebuild, embed_pending
 
 
@@ -25,6 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, all: bool, rechunk: bool, source, **options):
         documents = Document.objects.all()
         if source:
+            # A mistyped slug would otherwise re-embed nothing and report success.
+            if not Source.objects.filter(slug=source).exists():
+                raise CommandError(f"No source with the slug {source!r}.")
             documents = documents.filter(source__slug=source)
         show = options["verbosity"] >= 1
         if rechunk:
