@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench install browser db-stop clean
+.PHONY: run test lint format bench audit install browser db-stop clean
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -31,6 +31,11 @@ format: install
 
 bench: install
 	$(BIN)/pytest tests/bench -o addopts="--reuse-db -p no:cacheprovider" -s
+
+# Known vulnerabilities in the installed packages (PyPI's advisory database; needs network).
+audit: install
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --skip-editable --progress-spinner off --desc on
 
 # torch first, pinned to the CPU build that this kind of machine has on local disk; any
 # other version (or a range) would download gigabytes of CUDA wheels.
