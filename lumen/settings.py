@@ -335,6 +335,9 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO; its warnings (missing fonts) still show.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # At DEBUG it logs every failed variable lookup with the whole template context,
+        # which holds health data: never below INFO, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
         "django_q": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
     },
 }
