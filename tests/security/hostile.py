@@ -3,6 +3,7 @@ rows, and how to tell a refused submission from an accepted one."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from django import forms
@@ -12,14 +13,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 # Each form-handling URL gets this many generated submissions; the whole suite stays well
-# under a minute on two cores. `HYPOTHESIS_PROFILE=security-deep` runs ten times as many.
+# under two minutes on two cores. `LUMEN_FUZZ_PROFILE=security-deep` runs ten times as many.
 EXAMPLES = 30
-settings.register_profile(
-    "security-deep", max_examples=10 * EXAMPLES, deadline=None, print_blob=True
-)
+for _name, _examples in (("security", EXAMPLES), ("security-deep", 10 * EXAMPLES)):
+    settings.register_profile(_name, max_examples=_examples, deadline=None, print_blob=True)
 FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
+    settings.get_profile(os.environ.get("LUMEN_FUZZ_PROFILE", "security")),
     # The client, the signed-in session and the rows are per test, shared by its examples:
     # each example snapshots before and after itself, so nothing leaks between them.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
