@@ -100,9 +100,7 @@ def _document_status(document: QADocument, status: str) -> None:
 def _transition(revision: Revision, source: str, target: str, **extra) -> bool:
     """Move `revision` from `source` to `target` if it is still in `source`. A queryset
     update bypasses auditlog's signals, so the change is written to the trail here."""
-    changed = Revision.objects.filter(pk=revision.pk, status=source).update(
-        status=target, **extra
-    )
+    changed = Revision.objects.filter(pk=revision.pk, status=source).update(status=target, **extra)
     if changed:
         LogEntry.objects.log_create(
             revision,

@@ -2,8 +2,8 @@ from django.urls import path
 
 from pharma.views import documents, workspace
 from pharma.views import drugs as drug_pages
-from pharma.views.pathways import pathway_helper
 from pharma.views.compliance import compliance_check
+from pharma.views.pathways import pathway_helper
 
 app_name = "pharma"
 urlpatterns = [

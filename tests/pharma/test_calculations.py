@@ -68,7 +68,10 @@ def test_bad_inputs_are_reported_per_calculation(acme):
     content = _cleaning()
     content["products"]["products"][1]["batch_size_kg"] = -5
     views = for_document(CV, content, acme)
-    assert views[0].error == "Minimum batch size of the next product: must be greater than zero (got -5)."
+    assert (
+        views[0].error
+        == "Minimum batch size of the next product: must be greater than zero (got -5)."
+    )
 
 
 def _hvac(min_dp="") -> dict:
