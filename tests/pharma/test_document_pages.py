@@ -67,6 +67,18 @@ def test_add_row_shows_the_form_again_without_saving(client, protocol, acme_qa, 
     assert protocol.revisions.count() == 1
 
 
+def test_add_row_with_htmx_keeps_what_was_typed(client, protocol, acme_qa, login):
+    login(acme_qa)
+    data = post_data(CV, complete_content(CV, rows=1))
+    data["add_row"] = "equipment.train"
+    response = client.post(f"/pharma/documents/{protocol.uid}/edit/", data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="t-equipment-train"' in html
+    assert 'value="ID / serial 1"' in html  # the row typed so far survives
+    assert 'name="t-equipment-train-1-equipment_id"' in html
+    assert protocol.revisions.count() == 1
+
+
 def test_a_removed_row_is_dropped_on_save(client, protocol, acme_qa, login):
     login(acme_qa)
     data = post_data(CV, complete_content(CV, rows=2))
