@@ -1,13 +1,12 @@
-"""Reads of the knowledge base for dataset building, with their relations selected."""
+"""Reads of the knowledge base for dataset building, with their relations selected.
+`class_labels` is re-exported from knowledge.drug_lookup, the one place that reads them."""
 
 from __future__ import annotations
 
-import json
-
 from django.db.models import QuerySet
 
+from knowledge.drug_lookup import class_labels
 from knowledge.models import Chunk, DocType, Drug, DrugInteraction
-from knowledge.starter import STARTER_DIR
 
 
 def chunks_for_training() -> QuerySet[Chunk]:
@@ -42,7 +41,9 @@ def interaction_rules_for_training() -> QuerySet[DrugInteraction]:
     return DrugInteraction.objects.select_related("drug_a", "drug_b").order_by("id")
 
 
-def class_labels() -> dict[str, str]:
-    """Display labels of the drug-class tags ("nsaid" -> "NSAID")."""
-    data = json.loads((STARTER_DIR / "classes.json").read_text())
-    return {key: entry.get("label", key) for key, entry in data.items()}
+__all__ = [
+    "chunks_for_training",
+    "class_labels",
+    "drugs_for_training",
+    "interaction_rules_for_training",
+]
