@@ -28,10 +28,6 @@ class StreamEvent:
     reply: Message | None = None
 
 
-def medication_add(*, profile: Profile, name: str) -> Medication:
-    return profile_item_save(Medication(profile=profile, name=name))
-
-
 def profile_item_save(row: Medication | Condition | Allergy) -> Medication | Condition | Allergy:
     """Save a medicine, condition or allergy the patient entered, with what Lumen recognised
     in it: the drug a medicine name means (brand, synonym, RxCUI, or a close misspelling),

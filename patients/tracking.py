@@ -127,12 +127,6 @@ def dose_schedule_remove(*, schedule: DoseSchedule) -> bool:
     return bool(DoseSchedule.objects.filter(pk=schedule.pk, active=True).update(active=False))
 
 
-def active_schedules(profile: Profile) -> QuerySet[DoseSchedule]:
-    return DoseSchedule.objects.filter(medication__profile=profile, active=True).select_related(
-        "medication"
-    )
-
-
 # --- Doses ------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from knowledge.context import PatientContext
 from knowledge.drug_names import resolve
+from knowledge.drug_warnings import warnings_for
 from knowledge.models import Drug
 from lumen.accounts.models import User
 from patients.models import Profile, TriageAssessment
@@ -31,32 +32,11 @@ class OtcOption:
 
 
 def _otc_warnings(drugs: list[Drug], context: PatientContext) -> dict[int, list[OtcWarning]]:
-    """Warnings per drug id for this patient: `knowledge.drug_warnings.warnings_for` when it
-    is installed, otherwise interactions with their own medicines and the pregnancy warning."""
-    try:
-        from knowledge.drug_warnings import warnings_for
-    except ImportError:
-        warnings_for = None
-    if warnings_for is not None:
-        found = warnings_for(drugs, context)
-        return {
-            drug_id: [OtcWarning(w.kind, str(w.severity), w.text) for w in items]
-            for drug_id, items in found.items()
-        }
-    from knowledge.interactions import find_interactions
-
-    taking, _ = resolve(list(context.medications))
-    out: dict[int, list[OtcWarning]] = {d.id: [] for d in drugs}
-    for drug in drugs:
-        for found in find_interactions([drug, *taking]):
-            if drug.id in (found.a.id, found.b.id) and found.a.id != found.b.id:
-                other = found.b if found.a.id == drug.id else found.a
-                out[drug.id].append(
-                    OtcWarning("interaction", found.severity, f"Interacts with {other.name}.")
-                )
-        if context.pregnancy in ("pregnant", "breastfeeding") and drug.pregnancy_warning:
-            out[drug.id].append(OtcWarning("pregnancy", "minor", drug.pregnancy_warning))
-    return out
+    """Warnings per drug id for this patient, from `knowledge.drug_warnings.warnings_for`."""
+    return {
+        drug_id: [OtcWarning(w.kind, str(w.severity), w.text) for w in items]
+        for drug_id, items in warnings_for(drugs, context).items()
+    }
 
 
 def otc_options(*, names: tuple[str, ...], context: PatientContext) -> list[OtcOption]:
