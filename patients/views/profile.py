@@ -32,9 +32,10 @@ class ListKind:
     related: str  # Profile's related name for the rows
     title: str
     empty: str
+    select_related: tuple[str, ...] = ()  # what the row template reads beyond the row
 
     def rows(self, profile: Profile):
-        return getattr(profile, self.related).all()
+        return getattr(profile, self.related).select_related(*self.select_related)
 
     def make_form(self, *args, row=None, **kwargs) -> forms.ModelForm:
         # Three forms share one page: ids per list (and per row when editing) keep each
@@ -53,6 +54,7 @@ KINDS = {
             "medications",
             "My medicines",
             "None listed. Listing them lets Lumen warn you about interactions.",
+            select_related=("drug",),
         ),
         ListKind(
             "conditions",

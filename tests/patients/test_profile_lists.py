@@ -143,3 +143,23 @@ def test_the_profile_feeds_the_patient_context(alice_profile, small_corpus):
     context = patient_context(alice_profile)
     assert context.conditions == ("CKD",) and context.allergies == ("penicillin",)
     assert context.medications == ("Coumadin",)
+
+
+def test_the_home_page_reads_recognised_drugs_without_a_query_per_medicine(
+    client, alice_patient, login, small_corpus
+):
+    """Regression: each medicine row showed its matched drug with one query per row."""
+    from django.test.utils import CaptureQueriesContext
+
+    login(alice_patient)
+
+    def home_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/patients/").status_code == 200
+        return len(queries)
+
+    client.post("/patients/medications/", {"name": "Coumadin"})
+    one = home_queries()
+    for name in ("ibuprofen", "Advil", "paracetamol"):
+        client.post("/patients/medications/", {"name": name})
+    assert home_queries() == one
