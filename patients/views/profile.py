@@ -76,6 +76,11 @@ KINDS = {
 }
 
 
+def _row_for(kind: ListKind, request: HttpRequest, uid):
+    """One of the patient's own rows in this list; 404 for anyone else's."""
+    return get_object_or_404(kind.model, uid=uid, profile__user=request.user)
+
+
 def _section(request: HttpRequest, kind: ListKind, profile: Profile, *, form=None, status=200):
     return render(
         request,
@@ -132,7 +137,7 @@ def item_add(request: HttpRequest, kind: str) -> HttpResponse:
 def item_edit(request: HttpRequest, kind: str, uid) -> HttpResponse:
     """GET: the row as an inline form; POST: save it (the same form, errors in place)."""
     kind = KINDS[kind]
-    row = get_object_or_404(kind.model, uid=uid, profile__user=request.user)
+    row = _row_for(kind, request, uid)
     form = kind.make_form(request.POST or None, row=row)
     if request.method == "POST" and form.is_valid():
         services.profile_item_save(form.instance)
@@ -153,7 +158,7 @@ def item_edit(request: HttpRequest, kind: str, uid) -> HttpResponse:
 @require_POST
 def item_remove(request: HttpRequest, kind: str, uid) -> HttpResponse:
     kind = KINDS[kind]
-    row = get_object_or_404(kind.model, uid=uid, profile__user=request.user)
+    row = _row_for(kind, request, uid)
     profile = row.profile
     row.delete()
     if request.htmx:

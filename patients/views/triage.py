@@ -16,7 +16,7 @@ from patients.selectors import profile_for
 from patients.triage_forms import ComplaintForm, DescribeForm, QuestionsForm
 
 
-def _get_assessment_for_user(request: HttpRequest, uid):
+def _assessment_for(request: HttpRequest, uid):
     return get_object_or_404(services.assessments_for(request.user), uid=uid)
 
 
@@ -106,7 +106,7 @@ def _result_context(assessment) -> dict:
 
 @role_required(Role.PATIENT)
 def result(request: HttpRequest, uid) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, uid)
+    assessment = _assessment_for(request, uid)
     return render(request, "patients/triage_result.html", _result_context(assessment))
 
 
