@@ -67,14 +67,15 @@ def _dose_for(profile: Profile, uid) -> Dose:
 # --- Symptom diary ----------------------------------------------------------------------
 
 
-def _now_local_form_value() -> str:
-    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+def _local_form_value(moment=None) -> str:
+    """A datetime-local input's value in the patient's zone (now, by default)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 @_patient_view
 def diary(request: HttpRequest, profile: Profile) -> HttpResponse:
     """The diary: a form to add an entry, a chart per symptom, and every entry."""
-    form = SymptomEntryForm(request.POST or None, initial={"recorded_at": _now_local_form_value()})
+    form = SymptomEntryForm(request.POST or None, initial={"recorded_at": _local_form_value()})
     if request.method == "POST" and form.is_valid():
         tracking.symptom_entry_add(profile=profile, **form.cleaned_data)
         messages.success(request, "Entry added to your diary.")
@@ -108,7 +109,7 @@ def diary_entry_edit(request: HttpRequest, profile: Profile, uid) -> HttpRespons
     initial = {
         "symptom": entry.symptom,
         "severity": entry.severity,
-        "recorded_at": timezone.localtime(entry.recorded_at).strftime("%Y-%m-%dT%H:%M"),
+        "recorded_at": _local_form_value(entry.recorded_at),
         "notes": entry.notes,
     }
     form = SymptomEntryForm(request.POST or None, initial=initial)
