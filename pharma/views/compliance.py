@@ -16,9 +16,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
-from pharma import compliance, kinds
+from pharma import compliance, documents, kinds
 from pharma.models import Organisation, QADocument
-from pharma.selectors import organisation_for
+from pharma.selectors import organisation_document, organisation_for
 
 
 class _InMemoryUpload(FileUploadHandler):
@@ -70,13 +70,13 @@ class ComplianceForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        documents = (
+        own_documents = (
             QADocument.objects.filter(organisation=organisation).order_by("number")
             if organisation
             else QADocument.objects.none()
         )
         self.fields["document"].widget.choices = [("", "— none —")] + [
-            (str(d.uid), f"{d.number} {d.title}") for d in documents
+            (str(d.uid), f"{d.number} {d.title}") for d in own_documents
         ]
         limit_mb = compliance.max_upload_bytes() / (1024 * 1024)
         self.fields["file"].help_text += f" At most {limit_mb:g} MB."
@@ -102,11 +102,7 @@ class ComplianceForm(forms.Form):
 
 def _document_for(organisation: Organisation | None, uid: uuid.UUID) -> QADocument:
     """The organisation's own document, or 404 for anyone else's (or an unknown uid)."""
-    document = (
-        QADocument.objects.filter(organisation=organisation, uid=uid).first()
-        if organisation
-        else None
-    )
+    document = organisation_document(organisation, uid)
     if document is None:
         raise Http404("No such document.")
     return document
@@ -138,7 +134,7 @@ def _compliance_check(request: HttpRequest) -> HttpResponse:
                     f"Checked as a {kinds.get(document.kind).title.lower()}, the document's kind."
                 )
                 kind = kinds.get(document.kind)
-            revision = document.revisions.order_by("-number").first()
+            revision = documents.latest_revision(document)
             report = compliance.check_content(
                 kind,
                 revision.content if revision else {},

@@ -25,7 +25,7 @@ from pharma.document_forms import (
     with_minimum_rows,
 )
 from pharma.models import DocumentStatus, Organisation, QADocument, Revision, Signature
-from pharma.selectors import organisation_for
+from pharma.selectors import organisation_document, organisation_for
 
 
 class NewDocumentForm(forms.Form):
@@ -58,7 +58,10 @@ def _organisation(request: HttpRequest) -> Organisation:
 
 
 def _document_for(request: HttpRequest, uid) -> QADocument:
-    return get_object_or_404(QADocument, uid=uid, organisation=_organisation(request))
+    document = organisation_document(_organisation(request), uid)
+    if document is None:
+        raise Http404("No such document.")
+    return document
 
 
 def _revision_for(document: QADocument, number: int | None) -> Revision:
