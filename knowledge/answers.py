@@ -55,7 +55,7 @@ def _personal_notes(question: str, context: PatientContext | None) -> list[str]:
     if context is None or not context.medications:
         return []
     asked = mentioned_drugs(question)
-    taking, _ = resolve(list(context.medications))
+    taking, _ = resolve(list(context.medications), fuzzy=True)  # as the profile matched them
     if not asked or not taking:
         return []
     notes = []

@@ -215,7 +215,8 @@ def _interaction_warnings(drugs: list[Drug], taking: list[Drug]) -> dict[int, li
 def warnings_for(drugs: list[Drug], context: PatientContext) -> dict[int, list[Warning]]:
     """Warnings for each drug (keyed by drug id, every drug present, most severe first) given
     the patient's allergies, own medicines (interactions), conditions, pregnancy and age."""
-    taking, _ = resolve(list(context.medications)) if context.medications else ([], [])
+    # Fuzzy, as the profile matched them: a misspelt medicine still gets its warnings.
+    taking, _ = resolve(list(context.medications), fuzzy=True) if context.medications else ([], [])
     keys: set[str] = set()
     for condition in context.conditions:
         keys |= condition_keys(condition)

@@ -74,6 +74,14 @@ def test_interactions_with_the_patients_own_medicines_are_warnings(drugs):
     assert warning.source
 
 
+def test_a_misspelt_medicine_on_the_profile_still_warns(drugs):
+    # The profile recognises "Coumadn" as warfarin (fuzzy match), so warnings must too.
+    found = warnings_for([drugs["ibuprofen"]], PatientContext(medications=("Coumadn",)))
+    assert [(w.kind, w.severity) for w in found[drugs["ibuprofen"].id]] == [
+        ("interaction", "major")
+    ]
+
+
 def test_interactions_among_the_candidates_themselves_are_not_warnings(drugs):
     result = warnings_for([drugs["ibuprofen"], drugs["naproxen"]], PatientContext())
     assert result[drugs["ibuprofen"].id] == []
