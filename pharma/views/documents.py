@@ -186,8 +186,7 @@ def document_edit(request: HttpRequest, uid) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, uid, action) -> HttpResponse:
-    document = _document_for(request, uid)
+def _act(request: HttpRequest, document: QADocument, action) -> HttpResponse:
     try:
         action(documents.latest_revision(document))
     except documents.DocumentError as exc:
@@ -209,17 +208,19 @@ def document_submit(request: HttpRequest, uid) -> HttpResponse:
         documents.revision_submit(revision=revision, user=request.user)
         messages.success(request, f"Revision {revision.number} is in review.")
 
-    return _act(request, uid, submit)
+    return _act(request, document, submit)
 
 
 @role_required(Role.PHARMA)
 @require_POST
 def document_withdraw(request: HttpRequest, uid) -> HttpResponse:
+    document = _document_for(request, uid)
+
     def withdraw(revision):
         documents.revision_withdraw(revision=revision, user=request.user)
         messages.success(request, f"Revision {revision.number} is a draft again.")
 
-    return _act(request, uid, withdraw)
+    return _act(request, document, withdraw)
 
 
 @role_required(Role.PHARMA)
