@@ -38,7 +38,6 @@ SPLIT_FRACTIONS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 MAX_ANSWER_SENTENCES = 5
 DISTRACTORS = 2
 NEAR_DUPLICATE_THRESHOLD = 0.85
-PATIENT_CATEGORIES = {"patient_qa", "drug_info", "interaction_check", "triage"}
 
 # Answers refer to their passages as [@0], [@1] ... until passages are shuffled and numbered.
 _MARK = re.compile(r"\[@(\d+)\]")

@@ -14,7 +14,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 TGI_IMAGE = "ghcr.io/huggingface/text-generation-inference:3.3.5"
 
 
