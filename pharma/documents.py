@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lumen.accounts.models import User
 from pharma import kinds
+from pharma.document_forms import missing_required
 from pharma.models import DocumentStatus, Organisation, QADocument, Revision, Signature
 
 Status = DocumentStatus
@@ -112,6 +113,10 @@ def _transition(revision: Revision, source: str, target: str, **extra) -> bool:
 
 
 def revision_submit(*, revision: Revision, user: User) -> Revision:
+    """Send a complete draft for review; what is required must be filled in first."""
+    missing = missing_required(kinds.get(revision.document.kind), revision.content)
+    if missing:
+        raise DocumentError(f"Fill in what is required before review ({len(missing)} missing).")
     with transaction.atomic():
         if revision != latest_revision(revision.document):
             raise DocumentError("Only the latest revision can be submitted.")

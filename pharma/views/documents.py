@@ -198,11 +198,6 @@ def _act(request: HttpRequest, document: QADocument, action) -> HttpResponse:
 @require_POST
 def document_submit(request: HttpRequest, uid) -> HttpResponse:
     document = _document_for(request, uid)
-    revision = documents.latest_revision(document)
-    missing = missing_required(kinds.get(document.kind), revision.content)
-    if missing:
-        messages.error(request, f"Fill in what is required before review ({len(missing)} missing).")
-        return redirect("pharma:document_detail", uid=document.uid)
 
     def submit(revision):
         documents.revision_submit(revision=revision, user=request.user)

@@ -22,6 +22,18 @@ def protocol(acme, acme_qa):
     )
 
 
+def _complete(document, user):
+    return documents.revision_save(
+        document=document, user=user, content=complete_content(CV), reason="Complete"
+    )
+
+
+def _changed() -> dict:
+    content = complete_content(CV)
+    content["purpose"]["scope"] = "Train A and train B"
+    return content
+
+
 def _approved(document, user):
     revision = documents.revision_save(
         document=document, user=user, content=complete_content(CV), reason="Complete"
@@ -76,21 +88,23 @@ def test_a_change_needs_a_reason(protocol, acme_qa):
 
 
 def test_a_revision_in_review_cannot_change_until_withdrawn(protocol, acme_qa):
-    revision = documents.latest_revision(protocol)
+    revision = _complete(protocol, acme_qa)
     documents.revision_submit(revision=revision, user=acme_qa)
     with pytest.raises(documents.DocumentError, match="in review"):
-        documents.revision_save(
-            document=protocol, user=acme_qa, content=complete_content(CV), reason="x"
-        )
+        documents.revision_save(document=protocol, user=acme_qa, content=_changed(), reason="x")
     documents.revision_withdraw(revision=revision, user=acme_qa)
-    saved = documents.revision_save(
-        document=protocol, user=acme_qa, content=complete_content(CV), reason="x"
-    )
-    assert saved.number == 2
+    saved = documents.revision_save(document=protocol, user=acme_qa, content=_changed(), reason="x")
+    assert saved.number == revision.number + 1
+
+
+def test_an_incomplete_draft_cannot_be_submitted(protocol, acme_qa):
+    with pytest.raises(documents.DocumentError, match="required before review"):
+        documents.revision_submit(revision=documents.latest_revision(protocol), user=acme_qa)
+    assert documents.latest_revision(protocol).status == DocumentStatus.DRAFT
 
 
 def test_a_wrong_password_signs_nothing(protocol, acme_qa):
-    revision = documents.latest_revision(protocol)
+    revision = _complete(protocol, acme_qa)
     documents.revision_submit(revision=revision, user=acme_qa)
     with pytest.raises(documents.DocumentError, match="password"):
         documents.revision_sign(
@@ -148,7 +162,7 @@ def test_approving_a_new_revision_supersedes_the_previous_approval(protocol, acm
 
 
 def test_a_second_approval_of_the_same_revision_signs_nothing(protocol, acme_qa):
-    revision = documents.latest_revision(protocol)
+    revision = _complete(protocol, acme_qa)
     documents.revision_submit(revision=revision, user=acme_qa)
     # A second click (a stale page) finds the revision approved and signs nothing.
     documents.revision_sign(revision=revision, user=acme_qa, password=PASSWORD, meaning="approved")
