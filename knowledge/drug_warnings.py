@@ -15,13 +15,12 @@ from functools import cache
 
 from knowledge.context import PatientContext
 from knowledge.drug_names import mentioned_drugs, resolve
-from knowledge.interactions import find_interactions
+from knowledge.interactions import SEVERITY_RANK, find_interactions
 from knowledge.models import Drug, Severity
 from knowledge.starter import STARTER_DIR
 
 RULES_FILE = STARTER_DIR / "drug_warning_rules.json"
 KINDS = ("allergy", "interaction", "condition", "pregnancy", "age")
-_RANK = {Severity.MAJOR: 0, Severity.MODERATE: 1, Severity.MINOR: 2}
 
 
 @dataclass(frozen=True)
@@ -231,5 +230,5 @@ def warnings_for(drugs: list[Drug], context: PatientContext) -> dict[int, list[W
             *_pregnancy_warnings(drug, context.pregnancy),
             *_age_warnings(drug, context.age),
         ]
-        out[drug.id] = sorted(found, key=lambda w: (_RANK[w.severity], KINDS.index(w.kind)))
+        out[drug.id] = sorted(found, key=lambda w: (SEVERITY_RANK[w.severity], KINDS.index(w.kind)))
     return out

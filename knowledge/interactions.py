@@ -10,7 +10,8 @@ from django.db.models import Q
 from knowledge.drug_names import resolve
 from knowledge.models import Drug, DrugInteraction, Severity
 
-_RANK = {Severity.MAJOR: 0, Severity.MODERATE: 1, Severity.MINOR: 2}
+# Most severe first: the order every list of interactions and warnings is sorted in.
+SEVERITY_RANK = {Severity.MAJOR: 0, Severity.MODERATE: 1, Severity.MINOR: 2}
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,9 @@ def find_interactions(drugs: list[Drug]) -> list[FoundInteraction]:
         if not matching:
             continue
         pair_rules = [r for r in matching if r.drug_a_id and r.drug_b_id]
-        best = min(pair_rules or matching, key=lambda r: _RANK[r.severity])
+        best = min(pair_rules or matching, key=lambda r: SEVERITY_RANK[r.severity])
         found.append(FoundInteraction(a, b, best))
-    return sorted(found, key=lambda f: (_RANK[f.severity], f.a.name, f.b.name))
+    return sorted(found, key=lambda f: (SEVERITY_RANK[f.severity], f.a.name, f.b.name))
 
 
 def check_names(names: list[str], *, fuzzy: bool = True) -> InteractionCheck:
@@ -102,4 +103,4 @@ def rules_involving(drug: Drug) -> list[DrugInteraction]:
     rules = DrugInteraction.objects.filter(
         Q(drug_a=drug) | Q(drug_b=drug) | Q(class_a__in=drug.classes) | Q(class_b__in=drug.classes)
     ).select_related("drug_a", "drug_b")
-    return sorted(rules, key=lambda r: (_RANK[r.severity], r.id))
+    return sorted(rules, key=lambda r: (SEVERITY_RANK[r.severity], r.id))
