@@ -1,0 +1,42 @@
+"""The frozen test parts of Lumen's evaluation sets (shared/design/EVALUATION.md).
+
+A test set is written by someone who has not read the product, committed before any tuning,
+and never edited: its SHA-256 is recorded here and in docs/benchmarks.md. Changing a frozen
+file is a spent test set: write a new one and record its hash instead of updating this one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+SETS = Path(__file__).resolve().parent / "sets"
+
+FROZEN = {
+    # 75 questions, commit 3aa4089 (2026-12-07), written without reading the product.
+    "answers_test.jsonl": "21d06be29c29b0ffacbc9da1d431e5c60d9c4cda896791bd90d2f54039b1c6a6",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FROZEN))
+def test_frozen_set_is_unchanged(name):
+    digest = hashlib.sha256((SETS / name).read_bytes()).hexdigest()
+    assert digest == FROZEN[name], f"{name} changed after it was frozen"
+
+
+def test_answer_sets_are_disjoint_and_well_formed():
+    rows = {}
+    for part in ("answers_test.jsonl", "answers_dev.jsonl"):
+        for line in (SETS / part).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            assert {"q", "audience", "entity", "must_mention", "expect"} <= row.keys()
+            assert row["expect"] in {"answer", "abstain", "escalate"}
+            assert row["audience"] in {"patient", "pharma"}
+            assert row["id"] not in rows, f"{row['id']} is in both parts"
+            rows[row["id"]] = part
+    questions = [json.loads(x)["q"] for p in ("answers_test.jsonl", "answers_dev.jsonl")
+                 for x in (SETS / p).read_text(encoding="utf-8").splitlines()]  # fmt: skip
+    assert len(questions) == len(set(questions))
