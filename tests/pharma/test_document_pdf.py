@@ -55,7 +55,9 @@ def test_an_approved_pdf_is_issued_once_and_its_hash_kept(acme, acme_signer):
         document=document, user=acme_signer, content=complete_content(cv), reason="Complete"
     )
     documents.revision_submit(revision=revision, user=acme_signer)
-    documents.revision_sign(revision=revision, user=acme_signer, password=PASSWORD, meaning="approved")
+    documents.revision_sign(
+        revision=revision, user=acme_signer, password=PASSWORD, meaning="approved"
+    )
     revision.refresh_from_db()
     first = revision_pdf(revision)
     revision.refresh_from_db()

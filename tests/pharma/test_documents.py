@@ -155,7 +155,9 @@ def test_approving_a_new_revision_supersedes_the_previous_approval(protocol, acm
         document=protocol, user=acme_signer, content=changed, reason="Four runs"
     )
     documents.revision_submit(revision=second, user=acme_signer)
-    documents.revision_sign(revision=second, user=acme_signer, password=PASSWORD, meaning="approved")
+    documents.revision_sign(
+        revision=second, user=acme_signer, password=PASSWORD, meaning="approved"
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (DocumentStatus.SUPERSEDED, DocumentStatus.APPROVED)
@@ -165,7 +167,9 @@ def test_a_second_approval_of_the_same_revision_signs_nothing(protocol, acme_sig
     revision = _complete(protocol, acme_signer)
     documents.revision_submit(revision=revision, user=acme_signer)
     # A second click (a stale page) finds the revision approved and signs nothing.
-    documents.revision_sign(revision=revision, user=acme_signer, password=PASSWORD, meaning="approved")
+    documents.revision_sign(
+        revision=revision, user=acme_signer, password=PASSWORD, meaning="approved"
+    )
     with pytest.raises(documents.DocumentError):
         documents.revision_sign(
             revision=Revision.objects.get(pk=revision.pk),
