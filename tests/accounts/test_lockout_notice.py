@@ -50,3 +50,17 @@ def _messages(response) -> list[str]:
 
     html = response.content.decode()
     return re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
+
+
+def test_an_address_blocked_for_trying_many_accounts_sends_no_notice(client, alice_patient):
+    # allauth's per-IP limit (10 a minute) locks the address, not Alice's account: she made
+    # no failed attempt, so she is not told anything.
+    for n in range(10):
+        _fail(client, f"nobody{n}@example.com", 1)
+    response = client.post(
+        "/accounts/login/",
+        {"login": alice_patient.email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert b"Too many failed login attempts" in response.content
+    assert mail.outbox == []
