@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from lumen.accounts import reauth
 from patients.models import Allergy, Condition, Medication, Profile
 
 
@@ -75,14 +76,23 @@ class AccountEraseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right.")
-        return password
-
     def clean_confirm(self) -> str:
         confirm = self.cleaned_data["confirm"]
         if confirm.strip().lower() != "delete":
             raise forms.ValidationError('Type the word "delete".')
         return confirm
+
+    def clean(self) -> dict:
+        """The password is checked last, and only when everything else is valid: otherwise
+        the errors shown would tell a guesser whether the password was right."""
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                reauth.password_confirm(
+                    user=self.user,
+                    password=cleaned["password"],
+                    action="deletion password failed",
+                )
+            except reauth.ReauthRefused as exc:
+                self.add_error("password", str(exc))
+        return cleaned

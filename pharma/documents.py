@@ -19,6 +19,7 @@ from auditlog.models import LogEntry
 from django.db import transaction
 from django.utils import timezone
 
+from lumen.accounts import reauth
 from lumen.accounts.models import User
 from pharma import kinds
 from pharma.document_forms import missing_required
@@ -30,6 +31,13 @@ Meaning = Signature.Meaning
 
 class DocumentError(Exception):
     """The action is not allowed now; the message is safe to show."""
+
+
+# A signature stands for the signer: a password alone (phished, reused) must not be enough.
+TWO_FACTOR_NEEDED = (
+    "Signing needs two-factor authentication: turn on an authenticator app for your account "
+    "first. Nothing was signed."
+)
 
 
 def _next_number(organisation: Organisation, prefix: str) -> str:
@@ -139,11 +147,17 @@ def revision_withdraw(*, revision: Revision, user: User) -> Revision:
 def revision_sign(*, revision: Revision, user: User, password: str, meaning: str) -> Signature:
     """Sign `revision` with `meaning` after checking the signer's password. An approval moves
     the revision from in review to approved and supersedes the previously approved one. A
-    wrong password, or a meaning the revision's state does not allow, signs nothing."""
+    signer without two-factor, a wrong password (counted against the account's limit, see
+    `lumen.accounts.reauth`), or a meaning the revision's state does not allow, signs
+    nothing."""
     if meaning not in Meaning.values:
         raise DocumentError("Choose what your signature means.")
-    if not password or not user.check_password(password):
-        raise DocumentError("The password is not right. Nothing was signed.")
+    if not reauth.has_two_factor(user):
+        raise DocumentError(TWO_FACTOR_NEEDED)
+    try:
+        reauth.password_confirm(user=user, password=password, action="signature password failed")
+    except reauth.ReauthRefused as exc:
+        raise DocumentError(f"{exc} Nothing was signed.") from exc
     allowed = {
         Meaning.AUTHORED: {Status.DRAFT, Status.IN_REVIEW},
         Meaning.REVIEWED: {Status.IN_REVIEW},

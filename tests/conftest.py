@@ -70,6 +70,13 @@ def acme_qa(acme):
 
 
 @pytest.fixture
+def acme_signer(acme_qa):
+    """Quinn QA with two-factor turned on: only such pharma users may sign QA documents."""
+    totp_enable(acme_qa)
+    return acme_qa
+
+
+@pytest.fixture
 def globex_qa(globex):
     from pharma.models import Membership
 
@@ -83,13 +90,40 @@ def staff_user(db):
     return _person("sam@lumen.example", Role.STAFF, "Sam Staff")
 
 
+def totp_enable(user) -> str:
+    """Turn on two-factor (an authenticator app) for `user`, as the setup page does; returns
+    the secret, from which `totp_code` makes the codes the app would show."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(user) -> str:
+    """The code `user`'s authenticator app shows now (read back from the stored secret)."""
+    import time
+
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = get_adapter().decrypt(totp.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 @pytest.fixture
 def login(client):
-    """Sign a user in through the real login form, as a browser would."""
+    """Sign a user in through the real login form, as a browser would (with the two-factor
+    code too when the user has turned it on)."""
 
     def _login(user, password: str = PASSWORD):
         response = client.post("/accounts/login/", {"login": user.email, "password": password})
         assert response.status_code == 302, response.content[:500]
+        if response.url == "/accounts/2fa/authenticate/":
+            response = client.post(response.url, {"code": totp_code(user)})
+            assert response.status_code == 302, response.content[:500]
         return client
 
     return _login

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lumen.accounts.decorators import role_required
+from lumen.accounts.reauth import has_two_factor
 from lumen.accounts.roles import Role
 from pharma import documents, kinds
 from pharma.document_forms import (
@@ -222,6 +223,11 @@ def document_withdraw(request: HttpRequest, uid) -> HttpResponse:
 def document_sign(request: HttpRequest, uid) -> HttpResponse:
     document = _document_for(request, uid)
     revision = documents.latest_revision(document)
+    if not has_two_factor(request.user):
+        # Explain and link to the setup page instead of a form that could only fail.
+        context = {"document": document, "revision": revision, "needs_two_factor": True}
+        status = 403 if request.method == "POST" else 200
+        return render(request, "pharma/documents/sign.html", context, status=status)
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

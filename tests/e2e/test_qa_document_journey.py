@@ -12,17 +12,22 @@ from pypdf import PdfReader
 
 from pharma import kinds
 from pharma.models import QADocument
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code
 from tests.pharma.document_data import complete_content
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_qa_user_creates_approves_and_downloads_a_cleaning_validation_protocol(desktop, acme_qa):
+def test_a_qa_user_creates_approves_and_downloads_a_cleaning_validation_protocol(
+    desktop, acme_signer
+):
+    acme_qa = acme_signer  # signers have two-factor on: the code follows the password
     page = desktop
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(acme_qa.email)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("Code").fill(totp_code(acme_qa))
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("link", name="QA workspace")).to_be_visible()
     page.goto("/pharma/documents/")

@@ -4,8 +4,10 @@ account with all health data; the audit trail keeps who and when, never the PHI.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
+import re
 
 from auditlog.models import LogEntry
 from django.db import connection
@@ -153,3 +155,43 @@ def test_data_pages_need_a_signed_in_patient(client, acme_qa, login):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     login(acme_qa)
     assert client.get("/patients/my-data/export.json").status_code == 403
+
+
+def test_a_wrong_word_with_the_right_password_looks_the_same_as_with_a_wrong_one(
+    client, alice_patient, login
+):
+    # Security finding 5: the form confirmed a right password even when the word was wrong,
+    # so it was a password oracle. Now the password is only checked once the rest is valid.
+    login(alice_patient)
+    right = client.post("/patients/my-data/", {"password": PASSWORD, "confirm": "nope"})
+    wrong = client.post("/patients/my-data/", {"password": "guess", "confirm": "nope"})
+    assert right.status_code == wrong.status_code == 200
+    assert _errors(right) == _errors(wrong) == ['Type the word "delete".']
+    assert User.objects.filter(pk=alice_patient.pk).exists()
+    assert not LogEntry.objects.filter(additional_data__event="deletion password failed").exists()
+
+
+def test_deletion_passwords_cannot_be_guessed_without_limit(client, alice_patient, login):
+    login(alice_patient)
+    for attempt in range(15):
+        response = client.post(
+            "/patients/my-data/", {"password": f"guess-{attempt}", "confirm": "delete"}
+        )
+        assert _errors(response)
+    response = client.post("/patients/my-data/", {"password": PASSWORD, "confirm": "delete"})
+    assert "Too many wrong passwords" in " ".join(_errors(response))
+    assert User.objects.filter(pk=alice_patient.pk).exists()
+    failed = LogEntry.objects.filter(
+        actor=alice_patient, additional_data__event="deletion password failed"
+    )
+    # Every refusal is recorded: 5 wrong passwords, then 11 attempts refused unchecked.
+    assert failed.count() == 16
+    assert failed.filter(additional_data__locked=True).count() == 11
+
+
+def _errors(response) -> list[str]:
+    """The error messages the form shows, in order."""
+    found = re.findall(
+        r'<ul class="errorlist[^"]*"[^>]*>\s*<li>(.*?)</li>', response.content.decode()
+    )
+    return [html.unescape(message) for message in found]

@@ -111,8 +111,8 @@ def test_submitting_needs_the_required_items(client, protocol, acme_qa, login):
     assert documents.latest_revision(protocol).status == DocumentStatus.DRAFT
 
 
-def test_submit_sign_and_approve_through_the_pages(client, protocol, acme_qa, login):
-    login(acme_qa)
+def test_submit_sign_and_approve_through_the_pages(client, protocol, acme_signer, login):
+    login(acme_signer)
     client.post(f"/pharma/documents/{protocol.uid}/edit/", post_data(CV, complete_content(CV)))
     client.post(f"/pharma/documents/{protocol.uid}/submit/")
     wrong = client.post(

@@ -46,16 +46,18 @@ def test_every_kind_renders_its_sections_and_page_numbers(acme, acme_qa, kind):
     assert "UNCONTROLLED COPY" in flat and "Revision history" in flat
 
 
-def test_an_approved_pdf_is_issued_once_and_its_hash_kept(acme, acme_qa):
+def test_an_approved_pdf_is_issued_once_and_its_hash_kept(acme, acme_signer):
     cv = kinds.get("cleaning_validation")
     document = documents.document_create(
-        organisation=acme, user=acme_qa, kind=cv.key, title="Train A"
+        organisation=acme, user=acme_signer, kind=cv.key, title="Train A"
     )
     revision = documents.revision_save(
-        document=document, user=acme_qa, content=complete_content(cv), reason="Complete"
+        document=document, user=acme_signer, content=complete_content(cv), reason="Complete"
     )
-    documents.revision_submit(revision=revision, user=acme_qa)
-    documents.revision_sign(revision=revision, user=acme_qa, password=PASSWORD, meaning="approved")
+    documents.revision_submit(revision=revision, user=acme_signer)
+    documents.revision_sign(
+        revision=revision, user=acme_signer, password=PASSWORD, meaning="approved"
+    )
     revision.refresh_from_db()
     first = revision_pdf(revision)
     revision.refresh_from_db()

@@ -103,34 +103,34 @@ def test_an_incomplete_draft_cannot_be_submitted(protocol, acme_qa):
     assert documents.latest_revision(protocol).status == DocumentStatus.DRAFT
 
 
-def test_a_wrong_password_signs_nothing(protocol, acme_qa):
-    revision = _complete(protocol, acme_qa)
-    documents.revision_submit(revision=revision, user=acme_qa)
+def test_a_wrong_password_signs_nothing(protocol, acme_signer):
+    revision = _complete(protocol, acme_signer)
+    documents.revision_submit(revision=revision, user=acme_signer)
     with pytest.raises(documents.DocumentError, match="password"):
         documents.revision_sign(
-            revision=revision, user=acme_qa, password="not-it", meaning="approved"
+            revision=revision, user=acme_signer, password="not-it", meaning="approved"
         )
     revision.refresh_from_db()
     assert revision.status == DocumentStatus.IN_REVIEW
     assert not Signature.objects.exists()
 
 
-def test_approval_needs_review_first(protocol, acme_qa):
+def test_approval_needs_review_first(protocol, acme_signer):
     revision = documents.latest_revision(protocol)
     with pytest.raises(documents.DocumentError, match="cannot be signed as approved"):
         documents.revision_sign(
-            revision=revision, user=acme_qa, password=PASSWORD, meaning="approved"
+            revision=revision, user=acme_signer, password=PASSWORD, meaning="approved"
         )
     authored = documents.revision_sign(
-        revision=revision, user=acme_qa, password=PASSWORD, meaning="authored"
+        revision=revision, user=acme_signer, password=PASSWORD, meaning="authored"
     )
     assert authored.signer_name == "Quinn QA" and authored.meaning == "authored"
 
 
-def test_an_approval_records_name_time_and_meaning_and_freezes_the_revision(protocol, acme_qa):
-    revision = _approved(protocol, acme_qa)
+def test_an_approval_records_name_time_and_meaning_and_freezes_the_revision(protocol, acme_signer):
+    revision = _approved(protocol, acme_signer)
     signature = revision.signatures.get(meaning="approved")
-    assert (signature.signer, signature.signer_name) == (acme_qa, "Quinn QA")
+    assert (signature.signer, signature.signer_name) == (acme_signer, "Quinn QA")
     assert signature.signed_at and revision.approved_at
     assert revision.status == DocumentStatus.APPROVED
     protocol.refresh_from_db()
@@ -139,7 +139,7 @@ def test_an_approval_records_name_time_and_meaning_and_freezes_the_revision(prot
     changed = complete_content(CV)
     changed["purpose"]["objective"] = "Revised objective"
     draft = documents.revision_save(
-        document=protocol, user=acme_qa, content=changed, reason="Periodic review"
+        document=protocol, user=acme_signer, content=changed, reason="Periodic review"
     )
     revision.refresh_from_db()
     assert draft.number == revision.number + 1 and draft.status == DocumentStatus.DRAFT
@@ -147,37 +147,41 @@ def test_an_approval_records_name_time_and_meaning_and_freezes_the_revision(prot
     assert revision.status == DocumentStatus.APPROVED
 
 
-def test_approving_a_new_revision_supersedes_the_previous_approval(protocol, acme_qa):
-    first = _approved(protocol, acme_qa)
+def test_approving_a_new_revision_supersedes_the_previous_approval(protocol, acme_signer):
+    first = _approved(protocol, acme_signer)
     changed = complete_content(CV)
     changed["cleaning"]["runs"] = 4
     second = documents.revision_save(
-        document=protocol, user=acme_qa, content=changed, reason="Four runs"
+        document=protocol, user=acme_signer, content=changed, reason="Four runs"
     )
-    documents.revision_submit(revision=second, user=acme_qa)
-    documents.revision_sign(revision=second, user=acme_qa, password=PASSWORD, meaning="approved")
+    documents.revision_submit(revision=second, user=acme_signer)
+    documents.revision_sign(
+        revision=second, user=acme_signer, password=PASSWORD, meaning="approved"
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (DocumentStatus.SUPERSEDED, DocumentStatus.APPROVED)
 
 
-def test_a_second_approval_of_the_same_revision_signs_nothing(protocol, acme_qa):
-    revision = _complete(protocol, acme_qa)
-    documents.revision_submit(revision=revision, user=acme_qa)
+def test_a_second_approval_of_the_same_revision_signs_nothing(protocol, acme_signer):
+    revision = _complete(protocol, acme_signer)
+    documents.revision_submit(revision=revision, user=acme_signer)
     # A second click (a stale page) finds the revision approved and signs nothing.
-    documents.revision_sign(revision=revision, user=acme_qa, password=PASSWORD, meaning="approved")
+    documents.revision_sign(
+        revision=revision, user=acme_signer, password=PASSWORD, meaning="approved"
+    )
     with pytest.raises(documents.DocumentError):
         documents.revision_sign(
             revision=Revision.objects.get(pk=revision.pk),
-            user=acme_qa,
+            user=acme_signer,
             password=PASSWORD,
             meaning="approved",
         )
     assert revision.signatures.filter(meaning="approved").count() == 1
 
 
-def test_the_issued_pdf_is_kept_with_its_hash(protocol, acme_qa):
-    revision = _approved(protocol, acme_qa)
+def test_the_issued_pdf_is_kept_with_its_hash(protocol, acme_signer):
+    revision = _approved(protocol, acme_signer)
     kept = documents.revision_issue_pdf(revision=revision, pdf=b"%PDF-first")
     again = documents.revision_issue_pdf(revision=revision, pdf=b"%PDF-second")
     assert kept == again == b"%PDF-first"
@@ -186,11 +190,11 @@ def test_the_issued_pdf_is_kept_with_its_hash(protocol, acme_qa):
     assert revision.pdf_sha256 == hashlib.sha256(b"%PDF-first").hexdigest()
 
 
-def test_document_changes_and_signatures_are_audited(protocol, acme_qa):
+def test_document_changes_and_signatures_are_audited(protocol, acme_signer):
     from auditlog.context import set_actor
 
-    with set_actor(acme_qa):
-        _approved(protocol, acme_qa)
+    with set_actor(acme_signer):
+        _approved(protocol, acme_signer)
     transitions = [
         e.changes_dict["status"]
         for e in LogEntry.objects.get_for_model(Revision).order_by("timestamp")
@@ -198,7 +202,7 @@ def test_document_changes_and_signatures_are_audited(protocol, acme_qa):
     ]
     assert transitions == [["draft", "in_review"], ["in_review", "approved"]]
     updates = LogEntry.objects.get_for_model(Revision).filter(action=LogEntry.Action.UPDATE)
-    assert updates and all(e.actor == acme_qa for e in updates)
+    assert updates and all(e.actor == acme_signer for e in updates)
     assert LogEntry.objects.get_for_model(Signature).filter(action=LogEntry.Action.CREATE)
     assert LogEntry.objects.get_for_model(QADocument).exists()
     with connection.cursor() as cursor:

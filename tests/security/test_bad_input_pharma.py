@@ -68,8 +68,8 @@ GOOD = {
 
 
 @pytest.fixture
-def protocol(acme, acme_qa, client, login):
-    login(acme_qa)
+def protocol(acme, acme_qa, acme_signer, client, login):
+    login(acme_signer)  # with two-factor, so the signing form itself is fuzzed
     return documents.document_create(
         organisation=acme, user=acme_qa, kind=KIND.key, title="Train A"
     )
