@@ -18,6 +18,9 @@ SETS = Path(__file__).resolve().parent / "sets"
 FROZEN = {
     # 75 questions, commit 3aa4089 (2026-12-07), written without reading the product.
     "answers_test.jsonl": "21d06be29c29b0ffacbc9da1d431e5c60d9c4cda896791bd90d2f54039b1c6a6",
+    # 160 medicine names and 88 interaction pairs, commit 0c62483 (2026-12-07).
+    "medicines_test.jsonl": "2a50a5848245a7b41987ba8b72d2a9b152058ef0bbca92e7cffbf40615dac546",
+    "interactions_test.jsonl": "e42793dd2fd41aca05a3d9d399e3e2777fd62235f6cd40867fe7c030ee491f30",
 }
 
 
