@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from lumen.accounts.roles import Role
+from lumen.accounts.roles import Role, StaffRole, grant_staff_role
 from lumen.accounts.services import user_ensure
 from tests.corpus import small_corpus  # noqa: F401 - shared by every app's tests
 from tests.drug_database import drug_database  # noqa: F401 - starter drugs and interaction rules
 from tests.fakes.tgi_server import fake_tgi  # noqa: F401 - the stand-in TGI on loopback
 
 PASSWORD = "correct-horse-battery-9"
+# Staff must use two-factor to reach the admin; staff fixtures share this authenticator key.
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ROOT = Path(__file__).resolve().parent.parent
 # Real recorded API responses and evaluation sets, beside the checkout (never shipped).
 SHARED_DATA = Path(os.environ.get("LUMEN_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -78,9 +81,34 @@ def globex_qa(globex):
     return user
 
 
+def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
+    """The authenticator app's code for this 30-second window."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def enable_totp(user) -> None:
+    """Two-factor on, as if the user had scanned the QR code (tests/accounts/test_mfa.py walks
+    the real activation pages)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, STAFF_TOTP_SECRET)
+
+
+def staff_person(email: str, name: str, *staff_roles: StaffRole):
+    """A staff account holding `staff_roles`, with two-factor on (the admin requires it)."""
+    user = _person(email, Role.STAFF, name)
+    for staff_role in staff_roles:
+        grant_staff_role(user, staff_role)
+    enable_totp(user)
+    return user
+
+
 @pytest.fixture
 def staff_user(db):
-    return _person("sam@lumen.example", Role.STAFF, "Sam Staff")
+    """Sam holds every staff role (never superuser): what Sam cannot do, no role can."""
+    return staff_person("sam@lumen.example", "Sam Staff", *StaffRole)
 
 
 @pytest.fixture
@@ -90,6 +118,14 @@ def login(client):
     def _login(user, password: str = PASSWORD):
         response = client.post("/accounts/login/", {"login": user.email, "password": password})
         assert response.status_code == 302, response.content[:500]
+        if response.url == "/accounts/2fa/authenticate/":
+            from django.core.cache import cache
+
+            # allauth refuses a code twice in one window; a test may sign the same user in twice.
+            code = totp_code()
+            cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+            response = client.post(response.url, {"code": code})
+            assert response.status_code == 302, response.content[:500]
         return client
 
     return _login
