@@ -36,7 +36,7 @@ class LumenAdminSite(admin.AdminSite):
         ):
             next_url = index
         if self.has_permission(request):
-            return redirect(next_url)
+            return redirect(index)  # as Django's admin does: `next` could be this page again
         if request.user.is_authenticated:
             # Sending a signed-in patient to the sign-in page would bounce straight back here.
             raise PermissionDenied("The admin is for staff accounts.")

@@ -38,20 +38,26 @@ class StaffRole(StrEnum):
 # The staff role a new staff account starts with (seed_demo, tests): changes nothing but content.
 DEFAULT_STAFF_ROLE = StaffRole.CONTENT_EDITOR
 
-# No staff role may ever hold these, whatever an app declares: scheduling a task runs any
-# importable function with chosen arguments (finding 1); groups, permissions and user creation
-# are how a role grows itself (finding 2). Superusers come from `manage.py createsuperuser`.
+# No staff role may ever add, change or delete these, whatever an app declares: a task runs
+# any importable function with chosen arguments (finding 1); groups, permissions and users are
+# how a role grows itself (finding 2); an email address or a second factor changed by someone
+# else hands over the account (finding 3); the audit trail is evidence. Superusers come from
+# `manage.py createsuperuser`. The one exception: staff change a user's `is_active` and name
+# through UserAdmin, which shows nothing more to non-superusers.
+_NEVER_WRITTEN = {
+    "django_q": ("schedule", "task", "success", "failure", "ormq"),
+    "auth": ("group", "permission"),
+    "accounts": ("user", "patientaccount"),
+    "account": ("emailaddress", "emailconfirmation"),
+    "mfa": ("authenticator",),
+    "auditlog": ("logentry",),
+}
 FORBIDDEN_PERMISSIONS = frozenset(
     f"{app}.{action}_{model}"
-    for app, models in (
-        ("django_q", ("schedule", "task", "success", "failure", "ormq")),
-        ("auth", ("group", "permission")),
-        ("accounts", ("user",)),
-    )
+    for app, models in _NEVER_WRITTEN.items()
     for model in models
     for action in ("add", "change", "delete")
-    if not (app == "accounts" and action == "change")  # is_active and names; see UserAdmin
-)
+) - {"accounts.change_user"}
 
 
 def roles_of(user: User) -> set[Role]:

@@ -43,7 +43,8 @@ def test_product_role_groups_hold_no_permission(db):
 
 def test_no_role_holds_a_forbidden_permission(db):
     assert {"django_q.add_schedule", "django_q.change_schedule", "auth.change_group",
-            "auth.change_permission", "accounts.add_user"} <= FORBIDDEN_PERMISSIONS  # fmt: skip
+            "auth.change_permission", "accounts.add_user", "account.change_emailaddress",
+            "mfa.delete_authenticator", "auditlog.delete_logentry"} <= FORBIDDEN_PERMISSIONS  # fmt: skip
     for role in StaffRole:
         assert not _held(role) & FORBIDDEN_PERMISSIONS, role
 

@@ -143,3 +143,9 @@ def test_searching_the_audit_log_works(client, staff_user, alice_patient, login)
     assert by_object.status_code == 200
     assert LogEntry.objects.filter(object_repr=alice_patient.email).exists()
     assert alice_patient.email in by_object.content.decode()
+
+
+def test_signed_in_staff_at_the_admin_login_go_to_the_admin(client, staff_user, login):
+    login(staff_user)
+    response = client.get(reverse("admin:login"), {"next": reverse("admin:login")})
+    assert response.url == reverse("admin:index")
