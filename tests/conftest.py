@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,6 @@ from tests.drug_database import drug_database  # noqa: F401 - starter drugs and 
 from tests.fakes.tgi_server import fake_tgi  # noqa: F401 - the stand-in TGI on loopback
 
 PASSWORD = "correct-horse-battery-9"
-# Staff must use two-factor to reach the admin; staff fixtures share this authenticator key.
-STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ROOT = Path(__file__).resolve().parent.parent
 # Real recorded API responses and evaluation sets, beside the checkout (never shipped).
 SHARED_DATA = Path(os.environ.get("LUMEN_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -73,6 +70,13 @@ def acme_qa(acme):
 
 
 @pytest.fixture
+def acme_signer(acme_qa):
+    """Quinn QA with two-factor turned on: only such pharma users may sign QA documents."""
+    totp_enable(acme_qa)
+    return acme_qa
+
+
+@pytest.fixture
 def globex_qa(globex):
     from pharma.models import Membership
 
@@ -81,28 +85,13 @@ def globex_qa(globex):
     return user
 
 
-def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
-    """The authenticator app's code for this 30-second window."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def enable_totp(user) -> None:
-    """Two-factor on, as if the user had scanned the QR code (tests/accounts/test_mfa.py walks
-    the real activation pages)."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    TOTP.activate(user, STAFF_TOTP_SECRET)
-
-
 def staff_person(email: str, name: str, *staff_roles: StaffRole, two_factor: bool = True):
     """A staff account holding `staff_roles`, with two-factor on (the admin requires it)."""
     user = _person(email, Role.STAFF, name)
     for staff_role in staff_roles:
         grant_staff_role(user, staff_role)
     if two_factor:
-        enable_totp(user)
+        totp_enable(user)
     return user
 
 
@@ -112,20 +101,39 @@ def staff_user(db):
     return staff_person("sam@lumen.example", "Sam Staff", *StaffRole)
 
 
+def totp_enable(user) -> str:
+    """Turn on two-factor (an authenticator app) for `user`, as the setup page does; returns
+    the secret, from which `totp_code` makes the codes the app would show."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(user) -> str:
+    """The code `user`'s authenticator app shows now (read back from the stored secret)."""
+    import time
+
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = get_adapter().decrypt(totp.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 @pytest.fixture
 def login(client):
-    """Sign a user in through the real login form, as a browser would."""
+    """Sign a user in through the real login form, as a browser would (with the two-factor
+    code too when the user has turned it on)."""
 
     def _login(user, password: str = PASSWORD):
         response = client.post("/accounts/login/", {"login": user.email, "password": password})
         assert response.status_code == 302, response.content[:500]
         if response.url == "/accounts/2fa/authenticate/":
-            from django.core.cache import cache
-
-            # allauth refuses a code twice in one window; a test may sign the same user in twice.
-            code = totp_code()
-            cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
-            response = client.post(response.url, {"code": code})
+            response = client.post(response.url, {"code": totp_code(user)})
             assert response.status_code == 302, response.content[:500]
         return client
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from lumen.accounts.models import User
 from lumen.accounts.roles import StaffRole
 from patients.models import Profile
-from tests.conftest import PASSWORD, enable_totp, staff_person
+from tests.conftest import PASSWORD, staff_person, totp_enable
 
 CHANGELIST = reverse("admin:accounts_patientaccount_changelist")
 
@@ -94,7 +94,7 @@ def test_other_staff_roles_cannot_run_support_actions(client, alice_patient):
 
 def test_a_patient_has_no_change_or_password_form_even_for_a_superuser(client, alice_patient):
     root = User.objects.create_superuser("root@lumen.example", PASSWORD)
-    enable_totp(root)
+    totp_enable(root)
     client.force_login(root)
     assert (
         client.get(reverse("admin:accounts_user_change", args=[alice_patient.pk])).status_code

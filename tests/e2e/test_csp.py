@@ -42,7 +42,7 @@ def _sign_in(page, user, *, totp: bool = False) -> None:
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     if totp:  # staff have two-factor on: the admin requires it
-        page.locator("input[name=code]").fill(totp_code())
+        page.locator("input[name=code]").fill(totp_code(user))
         page.get_by_role("button", name="Sign In").click()
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -32,7 +32,7 @@ from knowledge.models import (
 from lumen.accounts.models import PatientAccount, User
 from lumen.accounts.roles import StaffRole
 from pharma.models import Invitation
-from tests.conftest import STAFF_TOTP_SECRET, staff_person
+from tests.conftest import staff_person, totp_enable
 from training.models import TrainingRun
 
 _KNOWLEDGE = ("source", "document", "drug", "druginteraction", "regulatorystatus")
@@ -70,6 +70,11 @@ def _label(model) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
+def _authenticator_of(user) -> Authenticator:
+    totp_enable(user)
+    return Authenticator.objects.get(user=user)
+
+
 @pytest.fixture
 def one_of_each(alice_patient, acme_qa, acme):
     """One object per registered admin model, so change, history and delete pages are real."""
@@ -92,7 +97,7 @@ def one_of_each(alice_patient, acme_qa, acme):
         "accounts.patientaccount": PatientAccount.objects.get(pk=alice_patient.pk),
         "auth.group": Group.objects.get(name="patient"),
         "account.emailaddress": EmailAddress.objects.get(user=acme_qa),
-        "mfa.authenticator": TOTP.activate(acme_qa, STAFF_TOTP_SECRET).instance,
+        "mfa.authenticator": _authenticator_of(acme_qa),
         "auditlog.logentry": LogEntry.objects.get_for_object(acme_qa).first(),
         "django_q.success": tasks[True],
         "django_q.failure": tasks[False],
