@@ -63,7 +63,7 @@ if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lumen.accounts.admin_config.LumenAdminConfig",  # django.contrib.admin, signing in via allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lumen.accounts.roles import Role
+from lumen.accounts.roles import Role, StaffRole, grant_staff_role
 from lumen.accounts.services import user_ensure
 from tests.corpus import small_corpus  # noqa: F401 - shared by every app's tests
 from tests.drug_database import drug_database  # noqa: F401 - starter drugs and interaction rules
@@ -85,9 +85,43 @@ def globex_qa(globex):
     return user
 
 
+def staff_person(email: str, name: str, *staff_roles: StaffRole, two_factor: bool = True):
+    """A staff account holding `staff_roles`, with two-factor on (the admin requires it)."""
+    user = _person(email, Role.STAFF, name)
+    for staff_role in staff_roles:
+        grant_staff_role(user, staff_role)
+    if two_factor:
+        totp_enable(user)
+    return user
+
+
 @pytest.fixture
 def staff_user(db):
-    return _person("sam@lumen.example", Role.STAFF, "Sam Staff")
+    """Sam holds every staff role (never superuser): what Sam cannot do, no role can."""
+    return staff_person("sam@lumen.example", "Sam Staff", *StaffRole)
+
+
+def totp_enable(user) -> str:
+    """Turn on two-factor (an authenticator app) for `user`, as the setup page does; returns
+    the secret, from which `totp_code` makes the codes the app would show."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(user) -> str:
+    """The code `user`'s authenticator app shows now (read back from the stored secret)."""
+    import time
+
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = get_adapter().decrypt(totp.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def totp_enable(user) -> str:

@@ -47,6 +47,7 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        permissions = [("manage_staff_roles", "Can change who is staff and their staff roles")]
 
     def __str__(self) -> str:
         return self.email
@@ -56,3 +57,15 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class PatientAccount(User):
+    """A patient's account as support staff see it in the admin: a list and audited actions
+    (resend verification, disable), never a form, a password or health data."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "patient account"
+        permissions = [
+            ("support_patientaccount", "Can resend verification to and disable patient accounts")
+        ]

@@ -20,7 +20,8 @@ WALKED = {
     "pharma/": "tests/pharma/test_access_walk.py",
     "admin/": "here",
 }
-ADMIN_PUBLIC = {"login", "logout"}  # the admin's own sign-in and sign-out
+# Sign-out, and the sign-in that only hands over to allauth's (tests/security/test_staff_findings.py).
+ADMIN_PUBLIC = {"login", "logout"}
 
 
 def _admin_urls() -> list[str]:
@@ -80,6 +81,7 @@ def test_the_admin_refuses_everyone_but_staff(client, login, alice_patient, acme
 
 
 def test_staff_reach_every_admin_page_they_hold_a_permission_for(client, login, staff_user):
+    """Which role reaches which page is pinned in tests/security/test_admin_walk.py."""
     login(staff_user)
     for url in _admin_urls():
         response = client.get(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lumen.accounts.roles import Role
+from lumen.accounts.roles import DEFAULT_STAFF_ROLE, Role, grant_staff_role
 from lumen.accounts.services import user_ensure
 from lumen.lib import devsecrets
 
@@ -20,7 +20,7 @@ DEMO_ACCOUNTS = (
 class Command(BaseCommand):
     help = (
         "Create (or reset) one demo account per role: patient, pharma QA (in a demo "
-        "organisation) and staff. Development only: refuses to run with DEBUG off."
+        "organisation) and staff (default staff role). Development only: refuses to run with DEBUG off."
     )
 
     def handle(self, *args, **options):
@@ -37,9 +37,17 @@ class Command(BaseCommand):
             user, created = user_ensure(email=email, password=password, role=role, name=name)
             if role is Role.PHARMA:
                 Membership.objects.get_or_create(user=user, defaults={"organisation": organisation})
-            if role is Role.STAFF and not user.is_superuser:
-                user.is_superuser = True  # demo staff may see every admin page
-                user.save(update_fields=["is_superuser"])
+            if role is Role.STAFF:
+                # A known password must not open everything: the demo staff account gets the
+                # default staff role, and loses superuser status an older seed_demo gave it.
+                grant_staff_role(user, DEFAULT_STAFF_ROLE)
+                if user.is_superuser:
+                    user.is_superuser = False
+                    user.save(update_fields=["is_superuser"])
             state = "created" if created else "ready"
             self.stdout.write(f"  {role.value:<8} {email:<22} ({state})")
         self.stdout.write(self.style.SUCCESS(f"  password: {password}"))
+        self.stdout.write(
+            f"  staff holds the {DEFAULT_STAFF_ROLE.value!r} role and sets up two-factor "
+            "at the first visit to /admin/."
+        )
