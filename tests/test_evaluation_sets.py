@@ -21,6 +21,9 @@ FROZEN = {
     # 160 medicine names and 88 interaction pairs, commit 0c62483 (2026-12-07).
     "medicines_test.jsonl": "2a50a5848245a7b41987ba8b72d2a9b152058ef0bbca92e7cffbf40615dac546",
     "interactions_test.jsonl": "e42793dd2fd41aca05a3d9d399e3e2777fd62235f6cd40867fe7c030ee491f30",
+    # 80 triage vignettes and 60 screen questions, commit 3882202 (2026-12-07).
+    "triage_test.jsonl": "3ca1bb49a3f7e3396f941b5103bcb80a02310ae5d7487c2eafa7a6abc43ae955",
+    "screen_test.jsonl": "a089efb12851758fd52efad222a6a465f6428dee9966c0ce824b599c69a28c91",
 }
 
 
