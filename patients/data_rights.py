@@ -109,8 +109,8 @@ def export_data(user: User) -> dict[str, Any]:
         data["medications"] = [
             _row(
                 med,
-                # The encrypted match, exported as the drug's name (as when it was a link).
-                drug=med.drug.name if med.drug else None,
+                # The encrypted match, exported as it was when it was a link.
+                drug=_value(med.drug) if med.drug else None,
                 schedules=[_row(s) for s in schedules if s.medication_id == med.id],
                 doses=[
                     _row(d) for d in _by_time(doses, "due_at") if d.schedule.medication_id == med.id

@@ -12,6 +12,7 @@ from encrypted_model_fields.fields import EncryptedMixin
 
 from knowledge.models import Drug, FlaggedQuestion
 from lumen.lib.fields import EncryptedJSONField
+from patients.data_rights import export_data
 from patients.models import Conversation, Medication, Message
 from patients.selectors import profile_for
 
@@ -200,3 +201,15 @@ def test_the_encrypted_facts_read_back_as_they_were_written(alice_in_crisis_on_w
     stored = FlaggedQuestion.objects.get(pk=flagged.pk)
     assert (stored.flags, stored.reasons) == ([CRISIS, "flagged_for_review"], ["self-harm intent"])
     assert stored.review_note == "Rang back; safe with family."
+
+
+def test_the_data_export_still_carries_the_drug_match_and_the_flags(
+    alice_in_crisis_on_warfarin, alice_patient
+):
+    warfarin, _, reply, _ = alice_in_crisis_on_warfarin
+    data = export_data(alice_patient)
+    (exported,) = data["medications"]
+    assert exported["drug"] == str(warfarin.uid) and "drug_ref" not in exported
+    answer = next(m for m in data["conversation"] if m["uid"] == str(reply.uid))
+    assert answer["flags"] == [CRISIS, "flagged_for_review"] and answer["escalated"] is True
+    assert answer["citations"][0]["title"] == CITATION
