@@ -13,4 +13,6 @@ class KnowledgeConfig(AppConfig):
         # The drug database is regulated content: who changed a warning or a severity matters.
         for model in (Drug, DrugInteraction, RegulatoryStatus):
             auditlog.register(model)
-        auditlog.register(FlaggedQuestion, mask_fields=["question"])
+        auditlog.register(
+            FlaggedQuestion, mask_fields=["question", "flags", "reasons", "review_note"]
+        )

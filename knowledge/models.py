@@ -17,6 +17,8 @@ from django.db.models import Q
 from encrypted_model_fields.fields import EncryptedTextField
 from pgvector.django import HnswIndex, VectorField
 
+from lumen.lib.fields import EncryptedJSONField
+
 EMBEDDING_DIMENSIONS = 384  # all-MiniLM-L6-v2
 
 
@@ -261,14 +263,17 @@ class FlaggedQuestion(models.Model):
     audience = models.CharField(max_length=10)  # patient / pharma
     channel = models.CharField(max_length=10, default="web")  # web / cli
     question = EncryptedTextField()
-    flags = ArrayField(models.CharField(max_length=30), default=list)
-    reasons = ArrayField(models.CharField(max_length=60), default=list)
+    # Beside the asker's account, the flags (crisis, self_harm, ...) and the rules' reasons
+    # are health facts about that person: encrypted. The queue is small and staff read it
+    # row by row, so nothing needs to filter on them in SQL.
+    flags = EncryptedJSONField(default=list)
+    reasons = EncryptedJSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    review_note = models.TextField(blank=True)
+    review_note = EncryptedTextField(blank=True)  # staff write about the asker's question
 
     class Meta:
         ordering = ["reviewed_at", "-created_at"]  # unreviewed first, newest first

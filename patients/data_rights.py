@@ -33,10 +33,11 @@ from patients.models import (
     SymptomEntry,
     TriageAssessment,
 )
+from patients.selectors import medications_with_drugs
 
 FORMAT_VERSION = 1
 # Internal keys and links that mean nothing outside Lumen's database.
-_SKIP = {"id", "profile", "conversation", "user"}
+_SKIP = {"id", "profile", "conversation", "user", "drug_ref"}
 
 
 def _value(value: Any) -> Any:
@@ -108,12 +109,14 @@ def export_data(user: User) -> dict[str, Any]:
         data["medications"] = [
             _row(
                 med,
+                # The encrypted match, exported as it was when it was a link.
+                drug=_value(med.drug) if med.drug else None,
                 schedules=[_row(s) for s in schedules if s.medication_id == med.id],
                 doses=[
                     _row(d) for d in _by_time(doses, "due_at") if d.schedule.medication_id == med.id
                 ],
             )
-            for med in Medication.objects.filter(profile=profile).select_related("drug")
+            for med in medications_with_drugs(Medication.objects.filter(profile=profile))
         ]
         data["symptom_diary"] = [
             _row(e) for e in _by_time(SymptomEntry.objects.filter(profile=profile), "recorded_at")

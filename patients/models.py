@@ -4,18 +4,23 @@ FIELD_ENCRYPTION_KEY) and masked in the audit trail."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from encrypted_model_fields.fields import (
+    EncryptedBooleanField,
     EncryptedCharField,
     EncryptedDateField,
     EncryptedDateTimeField,
     EncryptedTextField,
 )
 
-from lumen.lib.fields import EncryptedIntegerField
+from lumen.lib.fields import EncryptedIntegerField, EncryptedJSONField
+
+if TYPE_CHECKING:
+    from knowledge.models import Drug
 
 
 class Sex(models.TextChoices):
@@ -60,9 +65,11 @@ class Medication(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="medications")
     name = EncryptedCharField(max_length=200)
-    drug = models.ForeignKey(
-        "knowledge.Drug", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # The matched knowledge.Drug's id, encrypted: a foreign key would name the medicine in
+    # clear (and let SQL join patients to a drug). Read it through `drug`; lists resolve
+    # theirs in one query with patients.selectors.medications_with_drugs. A drug deleted
+    # from the database reads as no match, as SET_NULL did.
+    drug_ref = EncryptedIntegerField("matched drug", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,6 +77,22 @@ class Medication(models.Model):
 
     def __str__(self) -> str:
         return f"Medication {self.uid}"
+
+    @property
+    def drug(self) -> Drug | None:
+        """The drug database entry this medicine was matched to, or None."""
+        cached = self.__dict__.get("_drug_cache")
+        if cached is None or cached[0] != self.drug_ref:
+            from knowledge.models import Drug
+
+            found = Drug.objects.filter(pk=self.drug_ref).first() if self.drug_ref else None
+            cached = self._drug_cache = (self.drug_ref, found)
+        return cached[1]
+
+    @drug.setter
+    def drug(self, drug: Drug | None) -> None:
+        self.drug_ref = drug.pk if drug is not None else None
+        self._drug_cache = (self.drug_ref, drug)
 
 
 class Condition(models.Model):
@@ -140,13 +163,19 @@ class Message(models.Model):
     text = EncryptedTextField(blank=True)
     message = EncryptedTextField(blank=True)  # escalation or refusal shown first
     personal_notes = EncryptedTextField(blank=True)  # about the asker's own medicines
-    # Citations point at public documents: not PHI.
-    citations = models.JSONField(default=list, blank=True)
-    flags = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    # The documents cited are public, but which ones a patient's answer cites says what the
+    # patient asked about ("Warfarin: patient information"): encrypted.
+    citations = EncryptedJSONField(default=list, blank=True)
+    # Safety flags (crisis, emergency, flagged_for_review, ...) and whether the answer was
+    # escalated or abstained describe the patient's risk: encrypted, like the text.
+    flags = EncryptedJSONField(default=list, blank=True)
+    escalated = EncryptedBooleanField(default=False)
+    abstained = EncryptedBooleanField(default=False)
+    # The generation backend that wrote the answer (tgi, extractive, ...): operational, clear.
     backend = models.CharField(max_length=20, blank=True)
-    notice = models.CharField(max_length=300, blank=True)
-    escalated = models.BooleanField(default=False)
-    abstained = models.BooleanField(default=False)
+    # Shown when the model fell back; fixed wording today, but free text a future notice
+    # could fill with content: encrypted.
+    notice = EncryptedCharField(max_length=300, blank=True)
     # Thumbs up (1) / down (-1) from the patient: material for future training data.
     feedback = models.SmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -245,10 +274,19 @@ class Dose(models.Model):
 # The fields whose values must never appear outside their encrypted column (audit, logs).
 PHI_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Profile: ("date_of_birth", "sex", "pregnancy"),
-    Medication: ("name",),
+    Medication: ("name", "drug_ref"),
     Condition: ("name", "key"),
     Allergy: ("substance", "reaction"),
-    Message: ("text", "message", "personal_notes"),
+    Message: (
+        "text",
+        "message",
+        "personal_notes",
+        "citations",
+        "flags",
+        "escalated",
+        "abstained",
+        "notice",
+    ),
     TriageAssessment: ("data",),
     SymptomEntry: ("symptom", "severity", "notes", "recorded_at"),
     DoseSchedule: ("dose",),

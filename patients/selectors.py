@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from knowledge.models import Drug
 from lumen.accounts.models import User
-from patients.models import Profile
+from patients.models import Medication, Profile
 
 
 def profile_for(user: User) -> Profile:
@@ -19,3 +22,16 @@ def conversation_messages(user: User):
         .select_related("reply")
         .order_by("created_at", "id")
     )
+
+
+def medications_with_drugs(medications: Iterable[Medication]) -> list[Medication]:
+    """The medicines with their matched drugs read in one query. The match is encrypted
+    (`Medication.drug_ref`), so SQL cannot join it: the ids are decrypted here and the
+    drugs fetched by primary key."""
+    rows = list(medications)
+    drugs = Drug.objects.in_bulk({m.drug_ref for m in rows if m.drug_ref})
+    for medication in rows:
+        # Sets the cache `Medication.drug` reads, leaving drug_ref as stored (a drug since
+        # deleted reads as no match without rewriting the row).
+        medication._drug_cache = (medication.drug_ref, drugs.get(medication.drug_ref))
+    return rows

@@ -5,8 +5,9 @@ import datetime as dt
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from knowledge.models import Drug, FlaggedQuestion
 from lumen.lib.audit import REDACTED
-from patients.models import Profile
+from patients.models import Conversation, Medication, Message, Profile
 from pharma.models import Membership
 
 
@@ -60,3 +61,38 @@ def test_patients_cannot_open_the_admin(client, alice_patient, login):
     response = client.get("/admin/auditlog/logentry/")
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+def test_a_medicines_drug_match_and_an_answers_flags_are_masked_in_the_audit_trail(
+    alice_patient,
+):
+    warfarin = Drug.objects.create(name="warfarin")
+    profile = Profile.objects.create(user=alice_patient)
+    medication = Medication.objects.create(profile=profile, name="Coumadin")
+    medication.drug = warfarin
+    medication.save()
+    reply = Message.objects.create(
+        conversation=Conversation.objects.create(user=alice_patient),
+        role=Message.Role.ASSISTANT,
+        citations=[{"n": 1, "title": "Warfarin: patient information"}],
+        flags=["crisis", "flagged_for_review"],
+        escalated=True,
+        abstained=True,
+        notice="The model was unavailable.",
+    )
+    flagged = FlaggedQuestion.objects.create(
+        user=alice_patient, audience="patient", question="q", flags=["crisis"], reasons=["r"]
+    )
+    flagged.review_note = "Rang back."
+    flagged.save()
+
+    drug_change = LogEntry.objects.get_for_object(medication).latest("timestamp")
+    assert drug_change.changes_dict["drug_ref"] == [REDACTED, REDACTED]
+    created = LogEntry.objects.get_for_object(reply).get()
+    for field in ("citations", "flags", "escalated", "abstained", "notice"):
+        assert created.changes_dict[field] == [REDACTED, REDACTED], field
+    reviewed = LogEntry.objects.get_for_object(flagged).latest("timestamp")
+    assert reviewed.changes_dict["review_note"] == [REDACTED, REDACTED]
+    trail = " ".join(str(e.changes) + str(e.changes_text) for e in LogEntry.objects.all())
+    for clear in ("crisis", "Warfarin", "unavailable", "Rang back", f"→ {warfarin.pk}"):
+        assert clear not in trail

@@ -16,7 +16,7 @@ from knowledge.models import Drug
 from lumen import safety
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
-from patients.selectors import profile_for
+from patients.selectors import medications_with_drugs, profile_for
 from patients.services import patient_context
 
 MAX_DRUGS = 20
@@ -64,7 +64,7 @@ def _report(request: HttpRequest, names: list[str], include_mine: bool) -> Repor
     entered = [Entered(name, match(name, fuzzy=True)) for name in names]
     mine, mine_unmatched = [], []
     if include_mine:
-        for medication in profile.medications.select_related("drug"):
+        for medication in medications_with_drugs(profile.medications.all()):
             if medication.drug:
                 mine.append(medication.drug)
             else:

@@ -4,6 +4,7 @@ posts and redirects without JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -19,7 +20,7 @@ from lumen.accounts.roles import Role
 from patients import services
 from patients.forms import AllergyForm, ConditionForm, MedicationForm, ProfileForm
 from patients.models import Allergy, Condition, Medication, Profile
-from patients.selectors import profile_for
+from patients.selectors import medications_with_drugs, profile_for
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,12 @@ class ListKind:
     related: str  # Profile's related name for the rows
     title: str
     empty: str
-    select_related: tuple[str, ...] = ()  # what the row template reads beyond the row
+    # Reads what the row template shows beyond the row itself (a medicine's matched drug).
+    with_related: Callable[[models.QuerySet], Iterable[models.Model]] | None = None
 
     def rows(self, profile: Profile):
-        return getattr(profile, self.related).select_related(*self.select_related)
+        rows = getattr(profile, self.related).all()
+        return self.with_related(rows) if self.with_related else rows
 
     def make_form(self, *args, row=None, **kwargs) -> forms.ModelForm:
         # Three forms share one page: ids per list (and per row when editing) keep each
@@ -54,7 +57,7 @@ KINDS = {
             "medications",
             "My medicines",
             "None listed. Listing them lets Lumen warn you about interactions.",
-            select_related=("drug",),
+            with_related=medications_with_drugs,
         ),
         ListKind(
             "conditions",
