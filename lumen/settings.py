@@ -252,6 +252,8 @@ LUMEN_GENERATOR_TIMEOUT = env.float("LUMEN_GENERATOR_TIMEOUT", default=30.0)
 LUMEN_GENERATOR_MAX_TOKENS = env.int("LUMEN_GENERATOR_MAX_TOKENS", default=512)
 LUMEN_GENERATOR_TEMPERATURE = env.float("LUMEN_GENERATOR_TEMPERATURE", default=0.2)
 LUMEN_HEALTH_TIMEOUT = env.float("LUMEN_HEALTH_TIMEOUT", default=2.0)
+# Bearer token that shows /healthz's details (versions, backends) to a monitor; empty: staff only.
+LUMEN_HEALTHZ_TOKEN = env.str("LUMEN_HEALTHZ_TOKEN", default="")
 LUMEN_COMPLIANCE_MAX_UPLOAD = env.int("LUMEN_COMPLIANCE_MAX_UPLOAD", default=10 * 1024 * 1024)
 
 # --- Knowledge base: scrapers, embeddings ----------------------------------------------
