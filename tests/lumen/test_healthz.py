@@ -198,3 +198,20 @@ def test_a_name_cannot_be_taken_twice_but_registering_again_is_harmless(registry
 def test_lumens_own_checks_are_in_the_registry():
     assert list(health._checks)[:3] == ["database", "pgvector", "generator"]
     assert all(health._checks[n].critical for n in ("database", "pgvector", "generator"))
+
+
+def test_lumen_never_imports_knowledge():
+    """Dependencies point one way: knowledge registers its health checks with lumen, never the
+    reverse (an import cycle waiting to happen)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(health.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            offenders += [f"{path}: {n}" for n in names if n.split(".")[0] == "knowledge"]
+    assert offenders == []
