@@ -85,9 +85,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "lumen.private_pages.NoStoreMiddleware",  # first: sees every response, even early ones
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files stay cacheable), above everything else: every response
+    # Django itself produces for a private page gets no-store, errors and redirects included.
+    "lumen.private_pages.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
