@@ -104,7 +104,8 @@ USER 10001:10001
 EXPOSE 8000
 
 # /healthz answers 200 when the database, pgvector and the generator are healthy, 503
-# otherwise (urlopen raises on 503, so the check fails). With DEBUG off, SECURE_SSL_REDIRECT
+# otherwise (urlopen raises on 503, so the check fails); the probe needs no token (the status
+# code is the contract, details need LUMEN_HEALTHZ_TOKEN). With DEBUG off, SECURE_SSL_REDIRECT
 # would answer a plain-HTTP probe with a redirect: send X-Forwarded-Proto: https, which the
 # settings honour when BEHIND_TLS_PROXY=1 (docker-compose.yml sets it), and a Host that
 # ALLOWED_HOSTS lists (compose includes localhost). No curl in slim images: Python's urllib.

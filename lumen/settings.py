@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files stay cacheable), above everything else: every response
+    # Django itself produces for a private page gets no-store, errors and redirects included.
+    "lumen.private_pages.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,6 +255,8 @@ LUMEN_GENERATOR_TIMEOUT = env.float("LUMEN_GENERATOR_TIMEOUT", default=30.0)
 LUMEN_GENERATOR_MAX_TOKENS = env.int("LUMEN_GENERATOR_MAX_TOKENS", default=512)
 LUMEN_GENERATOR_TEMPERATURE = env.float("LUMEN_GENERATOR_TEMPERATURE", default=0.2)
 LUMEN_HEALTH_TIMEOUT = env.float("LUMEN_HEALTH_TIMEOUT", default=2.0)
+# Bearer token that shows /healthz's details (versions, backends) to a monitor; empty: staff only.
+LUMEN_HEALTHZ_TOKEN = env.str("LUMEN_HEALTHZ_TOKEN", default="")
 LUMEN_COMPLIANCE_MAX_UPLOAD = env.int("LUMEN_COMPLIANCE_MAX_UPLOAD", default=10 * 1024 * 1024)
 
 # --- Knowledge base: scrapers, embeddings ----------------------------------------------
@@ -327,10 +332,34 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    # Request paths in log records lose their query string, and private paths their values
+    # ("GET /patients/drugs/?q=fluoxetine" would name the medicine): lumen/request_logging.py.
+    "filters": {"redact_paths": {"()": "lumen.request_logging.RedactPaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_paths"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's defaults attach unfiltered handlers to these two: replace them.
+        "django": {"handlers": []},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "pgserver": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO; its warnings (missing fonts) still show.
         "weasyprint": {"level": "WARNING"},

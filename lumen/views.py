@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,12 +28,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"areas": areas})
 
 
+def _may_see_health_details(request: HttpRequest) -> bool:
+    """Staff signed in, or a monitor sending `Authorization: Bearer <LUMEN_HEALTHZ_TOKEN>`.
+    Versions and backend state help an attacker pick an exploit, so nobody else sees them."""
+    token = settings.LUMEN_HEALTHZ_TOKEN
+    scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+    # Constant time: a byte-by-byte comparison would leak the token's prefix by timing.
+    if (
+        token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(sent.strip().encode(), token.encode())
+    ):
+        return True
+    return Role.STAFF in roles_of(request.user)
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = health.run_checks()
-    healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unhealthy", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    """200 with {"status": "ok" | "degraded"}, 503 with {"status": "unhealthy"}; the checks
+    themselves only for staff or the token holder."""
+    report = health.run_checks()
+    body: dict[str, object] = {"status": report.status}
+    if _may_see_health_details(request):
+        body["checks"] = report.checks
+    return JsonResponse(body, status=200 if report.healthy else 503)

@@ -56,7 +56,7 @@ def test_the_model_tokens_stream_then_the_reviewed_answer_replaces_them(
     asked = _ask(client, "What are the side effects of ibuprofen?")
     response = _stream(client, asked)
     assert response["Content-Type"].startswith("text/event-stream")
-    assert response["Cache-Control"] == "no-cache"
+    assert "no-cache" in response["Cache-Control"]  # no proxy may buffer or keep the stream
     events = _events(response)
     tokens = [data for name, data in events if name == "token"]
     assert len(tokens) > 3, "the answer should arrive in pieces"
