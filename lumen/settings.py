@@ -265,7 +265,8 @@ if LUMEN_COMPLIANCE_CPU_SECONDS < 1 or LUMEN_COMPLIANCE_WALL_SECONDS < LUMEN_COM
     )
 if LUMEN_COMPLIANCE_MEMORY_MB < 128:
     raise ImproperlyConfigured(
-        "LUMEN_COMPLIANCE_MEMORY_MB must be at least 128: the reading process needs about 100 MB to start."
+        "LUMEN_COMPLIANCE_MEMORY_MB must be at least 128: the reading process needs about "
+        "100 MB to start."
     )
 
 # --- Knowledge base: scrapers, embeddings ----------------------------------------------
