@@ -31,7 +31,6 @@ from pharma.upload_text import (
     ComplianceInputError,
     Passage,
     UploadTooComplex,
-    sniff,
 )
 
 PRESENT, WEAK, MISSING = "present", "weak", "missing"
@@ -131,6 +130,7 @@ def extract_text(upload: Upload) -> list[Passage]:
 
 
 def reading_limits() -> Limits:
+    """The child process's limits, from settings (LUMEN_COMPLIANCE_*)."""
     return Limits(
         cpu_seconds=settings.LUMEN_COMPLIANCE_CPU_SECONDS,
         memory_bytes=settings.LUMEN_COMPLIANCE_MEMORY_MB * 1024 * 1024,
@@ -358,6 +358,5 @@ __all__ = [
     "check_content",
     "check_text",
     "extract_text",
-    "sniff",
     "suggest",
 ]

@@ -45,9 +45,7 @@ def test_reading_in_the_child_process(record):
     figures = {}
     for label, (data, claimed) in files.items():
         in_process = summary_ms(_timed(lambda d=data, c=claimed: passages_from_bytes(d, c)))
-        in_child = summary_ms(
-            _timed(lambda d=data, c=claimed: read_in_child(d, c, limits))
-        )
+        in_child = summary_ms(_timed(lambda d=data, c=claimed: read_in_child(d, c, limits)))
         figures[label] = {
             "kib": round(len(data) / 1024, 1),
             "in_process": in_process,
