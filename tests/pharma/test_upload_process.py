@@ -120,3 +120,21 @@ def test_the_reader_imports_no_django():
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_reader_that_crashes_is_a_refusal_logged_without_the_files_text(
+    monkeypatch, tmp_path, caplog
+):
+    # The failure mode only: an interpreter that dies with a traceback and says nothing.
+    crashing = tmp_path / "python"
+    crashing.write_text(
+        "#!/bin/sh\ncat > /dev/null\necho 'Traceback: KeyError /Root' >&2\nexit 1\n"
+    )
+    crashing.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(crashing))
+    with pytest.raises(ComplianceInputError) as caught:
+        read_in_child(b"Secret protocol text", "", compliance.reading_limits())
+    assert str(caught.value) == "The file could not be read; it may be damaged."
+    assert not isinstance(caught.value, UploadTooComplex)
+    assert "exit 1" in caplog.text and "KeyError /Root" in caplog.text
+    assert "Secret protocol text" not in caplog.text
