@@ -258,6 +258,21 @@ LUMEN_HEALTH_TIMEOUT = env.float("LUMEN_HEALTH_TIMEOUT", default=2.0)
 # Bearer token that shows /healthz's details (versions, backends) to a monitor; empty: staff only.
 LUMEN_HEALTHZ_TOKEN = env.str("LUMEN_HEALTHZ_TOKEN", default="")
 LUMEN_COMPLIANCE_MAX_UPLOAD = env.int("LUMEN_COMPLIANCE_MAX_UPLOAD", default=10 * 1024 * 1024)
+# An upload is parsed in a child process with these limits (pharma.upload_process): CPU
+# seconds and address space of the child, and how long the request waits for it.
+LUMEN_COMPLIANCE_CPU_SECONDS = env.int("LUMEN_COMPLIANCE_CPU_SECONDS", default=5)
+LUMEN_COMPLIANCE_MEMORY_MB = env.int("LUMEN_COMPLIANCE_MEMORY_MB", default=512)
+LUMEN_COMPLIANCE_WALL_SECONDS = env.float("LUMEN_COMPLIANCE_WALL_SECONDS", default=10.0)
+if LUMEN_COMPLIANCE_CPU_SECONDS < 1 or LUMEN_COMPLIANCE_WALL_SECONDS < LUMEN_COMPLIANCE_CPU_SECONDS:
+    raise ImproperlyConfigured(
+        "LUMEN_COMPLIANCE_CPU_SECONDS must be at least 1, and LUMEN_COMPLIANCE_WALL_SECONDS "
+        "at least as long."
+    )
+if LUMEN_COMPLIANCE_MEMORY_MB < 128:
+    raise ImproperlyConfigured(
+        "LUMEN_COMPLIANCE_MEMORY_MB must be at least 128: the reading process needs about "
+        "100 MB to start."
+    )
 
 # --- Knowledge base: scrapers, embeddings ----------------------------------------------
 # Sent in every scraper's User-Agent so API owners can reach the operator.

@@ -10,40 +10,37 @@ comes from.
 The findings are rule-based and repeatable. Suggestions from a language model (`suggest`)
 are optional, separate, and never change a finding or the score.
 
-Uploads are read in memory and never stored. Every way a file can be refused raises
-`ComplianceInputError`, whose message is safe to show to the user.
+Uploads are read in memory and never stored; their bytes are parsed in a child process under
+CPU, memory and wall-clock limits (`pharma.upload_text` in `pharma.upload_process`). Every way
+a file can be refused raises `ComplianceInputError`, whose message is safe to show to the
+user; `UploadTooComplex` when reading it hit a limit.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from typing import Any, Protocol
-from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from pharma.kinds import Element, Kind
+from pharma.upload_process import Limits, read_in_child
+from pharma.upload_text import (
+    ComplianceInputError,
+    Passage,
+    UploadTooComplex,
+)
 
 PRESENT, WEAK, MISSING = "present", "weak", "missing"
 
-# Limits. The upload limit is a setting (LUMEN_COMPLIANCE_MAX_UPLOAD); the others bound the
-# work one file can cause, whatever its size on the wire.
+# The upload limit and the reading process's limits are settings (LUMEN_COMPLIANCE_*); the
+# limits on the work of reading one file are in pharma.upload_text.
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
-MAX_UNCOMPRESSED = 25 * 1024 * 1024  # word/document.xml, inflated
-MAX_ZIP_ENTRIES = 5_000
-MAX_PAGES = 500
-MAX_TEXT_CHARS = 2_000_000
 SNIPPET_CHARS = 160
 NEAR_CHARS = 300  # how far from a term its detail may be and still count as "near"
 MAX_MATCHES = 500  # term matches examined per element: bounds the work on a huge text
-
-
-class ComplianceInputError(ValueError):
-    """The file cannot be checked; the message says why and is safe to show."""
 
 
 class Upload(Protocol):
@@ -53,24 +50,6 @@ class Upload(Protocol):
     size: int | None
 
     def read(self, size: int = -1) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A piece of the document's text and where it sits: a PDF page, a paragraph, or both."""
-
-    page: int | None
-    text: str
-    paragraph: int | None = None
-
-    @property
-    def where(self) -> str:
-        parts = []
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.paragraph is not None:
-            parts.append(f"paragraph {self.paragraph}")
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -131,9 +110,11 @@ def max_upload_bytes() -> int:
 def extract_text(upload: Upload) -> list[Passage]:
     """The text of a PDF, DOCX or plain-text upload as passages, read in memory.
 
-    The type is decided by the content (magic bytes), not the name; a name that claims a
-    type the content is not is refused. Raises ComplianceInputError for an empty, too large,
-    unreadable, encrypted, image-only or unsupported file.
+    The size is checked here; the bytes are parsed in a child process under CPU, memory and
+    wall-clock limits (`pharma.upload_process`). The type is decided by the content (magic
+    bytes), not the name; a name that claims a type the content is not is refused. Raises
+    ComplianceInputError for an empty, too large, unreadable, encrypted, image-only or
+    unsupported file, and its subclass UploadTooComplex when reading hit a limit.
     """
     limit = max_upload_bytes()
     if upload.size is not None and upload.size > limit:
@@ -143,204 +124,22 @@ def extract_text(upload: Upload) -> list[Passage]:
         raise ComplianceInputError(_too_big(limit))
     if not data.strip():
         raise ComplianceInputError("The file is empty.")
-
-    sniffed = sniff(data)
     name = (upload.name or "").lower()
-    for extension, expected in ((".pdf", "pdf"), (".docx", "docx")):
-        if name.endswith(extension) and sniffed != expected:
-            raise ComplianceInputError(
-                f"The file is named {extension} but its content is not a "
-                f"{'PDF' if expected == 'pdf' else 'Word (.docx) document'}."
-            )
-    if sniffed == "pdf":
-        passages = _pdf_passages(data)
-    elif sniffed == "docx":
-        passages = _docx_passages(data)
-    elif sniffed == "text":
-        passages = _text_passages(_decode(data))
-    else:
-        raise ComplianceInputError(_UNSUPPORTED.get(sniffed, _UNSUPPORTED["binary"]))
-    if not passages:
-        raise ComplianceInputError("The document has no text to check.")
-    return passages
+    claimed = next((t for t in ("pdf", "docx") if name.endswith(f".{t}")), "")
+    return read_in_child(data, claimed, reading_limits())
+
+
+def reading_limits() -> Limits:
+    """The child process's limits, from settings (LUMEN_COMPLIANCE_*)."""
+    return Limits(
+        cpu_seconds=settings.LUMEN_COMPLIANCE_CPU_SECONDS,
+        memory_bytes=settings.LUMEN_COMPLIANCE_MEMORY_MB * 1024 * 1024,
+        wall_seconds=settings.LUMEN_COMPLIANCE_WALL_SECONDS,
+    )
 
 
 def _too_big(limit: int) -> str:
     return f"The file is larger than {limit / (1024 * 1024):g} MB, the most Lumen checks."
-
-
-_UNSUPPORTED = {
-    "image": "The file is an image. Upload a PDF with a text layer, a Word (.docx) or a "
-    "plain-text document.",
-    "doc": "Old Word (.doc) files are not supported: save it as .docx or PDF and upload that.",
-    "zip": "The file is a zip archive but not a Word (.docx) document.",
-    "binary": "The file is not a PDF, Word (.docx) or plain-text document.",
-}
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "image"),
-    (b"\xff\xd8\xff", "image"),
-    (b"GIF87a", "image"),
-    (b"GIF89a", "image"),
-    (b"II*\x00", "image"),
-    (b"MM\x00*", "image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "doc"),  # OLE2: .doc, .xls, .msg
-    (b"MZ", "binary"),  # Windows executable
-    (b"\x7fELF", "binary"),
-)
-
-
-def sniff(data: bytes) -> str:
-    """The type the bytes are: pdf, docx, zip, image, doc, text or binary."""
-    if b"%PDF-" in data[:1024]:  # the header may follow a little junk (PDF 1.7, §7.5.2)
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, EOFError):
-            return "zip"
-        return "docx" if "word/document.xml" in names else "zip"
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "image"
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            return kind
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "text"  # UTF-16 with its byte-order mark
-    head = data[:8192]
-    if b"\x00" in head:
-        return "binary"
-    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
-    return "binary" if controls > len(head) * 0.05 else "text"
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ComplianceInputError("The text file's encoding could not be read.") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Windows-1252 covers most non-UTF-8 office text; Latin-1 decodes any byte.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-
-
-def _text_passages(text: str) -> list[Passage]:
-    """Paragraphs separated by blank lines, numbered from 1."""
-    text = text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text)]
-    return [Passage(None, b, i) for i, b in enumerate((b for b in blocks if b), start=1)]
-
-
-def _pdf_passages(data: bytes) -> list[Passage]:
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            # Owner-password-only PDFs open with an empty user password, as in any viewer.
-            try:
-                decrypted = reader.decrypt("")
-            except (FileNotDecryptedError, NotImplementedError):
-                decrypted = 0
-            if not decrypted:
-                raise ComplianceInputError(
-                    "This PDF is password-protected. Remove the password (or upload an "
-                    "unprotected copy) and try again."
-                )
-        if len(reader.pages) > MAX_PAGES:
-            raise ComplianceInputError(f"The PDF has more than {MAX_PAGES} pages.")
-        passages, total = [], 0
-        for number, page in enumerate(reader.pages, start=1):
-            text = (page.extract_text() or "").strip()
-            total += len(text)
-            if total > MAX_TEXT_CHARS:
-                break
-            if text:
-                passages.append(Passage(number, text))
-    except ComplianceInputError:
-        raise
-    except (PdfReadError, FileNotDecryptedError) as exc:
-        raise ComplianceInputError("The PDF could not be read; it may be damaged.") from exc
-    except Exception as exc:
-        # pypdf raises many types on malformed files (KeyError, ValueError, …): whatever the
-        # cause, the user's answer is the same, and a bad upload must never be a 500.
-        raise ComplianceInputError("The PDF could not be read; it may be damaged.") from exc
-    if not passages:
-        raise ComplianceInputError(
-            "This PDF has no text; scanned images are not supported. Upload a PDF with a "
-            "text layer (run OCR on it first) or the original Word file."
-        )
-    return passages
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _docx_passages(data: bytes) -> list[Passage]:
-    """Paragraph text from word/document.xml, read with the standard library.
-
-    Zip bombs: the entry's declared size is checked before reading, and reading stops at
-    the cap whatever the header says. XML bombs: a DOCX never needs a DTD, so one is refused
-    before parsing (expat would also stop billion-laughs expansion).
-    """
-    damaged = "The Word document could not be read; it may be damaged."
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if len(archive.infolist()) > MAX_ZIP_ENTRIES:
-                raise ComplianceInputError(damaged)
-            info = archive.getinfo("word/document.xml")
-            if info.file_size > MAX_UNCOMPRESSED:
-                raise ComplianceInputError(_too_big_inflated())
-            chunks, size = [], 0
-            with archive.open(info) as entry:
-                while chunk := entry.read(64 * 1024):
-                    size += len(chunk)
-                    if size > MAX_UNCOMPRESSED:
-                        raise ComplianceInputError(_too_big_inflated())
-                    chunks.append(chunk)
-    except ComplianceInputError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError, RuntimeError) as exc:
-        # RuntimeError: an encrypted zip entry; OSError/zlib errors: a corrupt stream.
-        raise ComplianceInputError(damaged) from exc
-    xml = b"".join(chunks)
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-        raise ComplianceInputError(damaged)
-    try:
-        root = ElementTree.fromstring(xml)  # noqa: S314 - DTDs refused above, size capped
-    except ElementTree.ParseError as exc:
-        raise ComplianceInputError(damaged) from exc
-
-    passages: list[Passage] = []
-    for paragraph in root.iter(f"{_W}p"):
-        text = "".join(_run_text(node) for node in paragraph.iter()).strip()
-        if text:
-            passages.append(Passage(None, text, len(passages) + 1))
-    return passages
-
-
-def _too_big_inflated() -> str:
-    return (
-        f"The Word document's text expands to more than {MAX_UNCOMPRESSED // (1024 * 1024)} "
-        "MB, the most Lumen checks."
-    )
-
-
-def _run_text(node: Any) -> str:
-    if node.tag == f"{_W}t":
-        return node.text or ""
-    if node.tag == f"{_W}tab":
-        return "\t"
-    if node.tag in {f"{_W}br", f"{_W}cr"}:
-        return "\n"
-    return ""
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -555,9 +354,9 @@ __all__ = [
     "Passage",
     "Report",
     "Suggestions",
+    "UploadTooComplex",
     "check_content",
     "check_text",
     "extract_text",
-    "sniff",
     "suggest",
 ]

@@ -71,6 +71,21 @@ def test_an_unknown_generator_is_refused():
     assert "LUMEN_GENERATOR must be extractive, tgi or openai" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"LUMEN_COMPLIANCE_CPU_SECONDS": "0"}, "LUMEN_COMPLIANCE_CPU_SECONDS must be"),
+        ({"LUMEN_COMPLIANCE_WALL_SECONDS": "2"}, "LUMEN_COMPLIANCE_WALL_SECONDS at least"),
+        ({"LUMEN_COMPLIANCE_MEMORY_MB": "64"}, "LUMEN_COMPLIANCE_MEMORY_MB must be"),
+    ],
+    ids=["no-cpu", "wall-under-cpu", "too-little-memory"],
+)
+def test_upload_reading_limits_that_cannot_work_are_refused(overrides, message):
+    result = _manage("check", **overrides)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr

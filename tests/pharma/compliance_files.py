@@ -107,3 +107,47 @@ EXE = (
     + b"\x00" * 48
     + b"This program cannot be run in DOS mode."
 )
+
+
+def shared_content_pdf(pages: int = 15, operators: int = 400_000) -> bytes:
+    """The security test's finding, written as raw PDF bytes: `pages` pages whose /Contents
+    is one shared Flate stream of `operators` empty text-show operators (`() Tj`). A few KB
+    on the wire; pypdf parses the whole stream again for every page (about 1.2 MB of
+    operators, seconds of CPU, per page at 200,000)."""
+    import zlib
+
+    operations = b"BT /F1 12 Tf 72 720 Td (Objectives) Tj " + b"() Tj " * operators + b"ET"
+    stream = zlib.compress(operations, 9)
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    ] * pages
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def inflated_docx(
+    inflated: int = 24 * 1024 * 1024, unit: str = "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+) -> bytes:
+    """A DOCX just under the 25 MB inflation cap, its document.xml `unit` over and over
+    (by default about 700,000 one-letter paragraphs): 74 KB on the wire, seconds of CPU and
+    hundreds of MB to parse and check."""
+    head, tail = f'<w:document xmlns:w="{_W}"><w:body>', "</w:body></w:document>"
+    count = (inflated - len(head) - len(tail)) // len(unit)
+    return docx_from_xml(head + unit * count + tail)

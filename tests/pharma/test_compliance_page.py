@@ -14,7 +14,9 @@ from tests.pharma.compliance_files import (
     EXE,
     cv_without,
     encrypted,
+    inflated_docx,
     pdf_from_text,
+    shared_content_pdf,
     zip_bomb_docx,
 )
 
@@ -91,14 +93,28 @@ def test_an_uploaded_pdf_is_checked(client, acme_qa, login):
         (b"", "empty.txt", "The submitted file is empty."),
         (EXE, "protocol.pdf", "The file is named .pdf but its content is not a PDF."),
         (zip_bomb_docx(), "bomb.docx", "expands to more than 25 MB"),
+        (shared_content_pdf(), "finding.pdf", "The file is too complex to read"),
+        (inflated_docx(), "inflated.docx", "The file is too complex to read"),
     ],
-    ids=["empty", "exe-renamed-pdf", "zip-bomb"],
+    ids=["empty", "exe-renamed-pdf", "zip-bomb", "shared-content-pdf", "inflated-docx"],
 )
 def test_a_bad_file_is_a_form_error_not_a_crash(client, acme_qa, login, data, name, message):
     login(acme_qa)
     response = post_file(client, data, name)
     assert response.status_code == 422
     assert message in response.content.decode()
+    assert "Score" not in response.content.decode()
+
+
+def test_a_file_that_hits_the_cpu_limit_is_a_form_error_not_a_crash(
+    client, acme_qa, login, settings
+):
+    # Passes every pre-check; the child reading it is killed at the CPU limit.
+    settings.LUMEN_COMPLIANCE_CPU_SECONDS = 1
+    login(acme_qa)
+    response = post_file(client, shared_content_pdf(operators=50_000), "slow.pdf")
+    assert response.status_code == 422
+    assert "The file is too complex to read" in response.content.decode()
     assert "Score" not in response.content.decode()
 
 
