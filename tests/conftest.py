@@ -124,29 +124,6 @@ def totp_code(user) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def totp_enable(user) -> str:
-    """Turn on two-factor (an authenticator app) for `user`, as the setup page does; returns
-    the secret, from which `totp_code` makes the codes the app would show."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
-def totp_code(user) -> str:
-    """The code `user`'s authenticator app shows now (read back from the stored secret)."""
-    import time
-
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    secret = get_adapter().decrypt(totp.data["secret"])
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 @pytest.fixture
 def login(client):
     """Sign a user in through the real login form, as a browser would (with the two-factor
