@@ -93,6 +93,9 @@ class RegulatoryStatusAdmin(admin.ModelAdmin):
     autocomplete_fields = ["drug"]
 
 
+_PRIVATE = {"question", "user", "reply"}  # a flagged question's fields that tell who or what
+
+
 @admin.register(FlaggedQuestion)
 class FlaggedQuestionAdmin(admin.ModelAdmin):
     """The review queue. The list and the form show flags, reasons and dates, never the
@@ -114,6 +117,13 @@ class FlaggedQuestionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # the review note is written on the Review page only
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin allows any filter on a model's own fields in the URL: `?user=7` would pick
+        # out one person's questions, `?question__…` probe the text.
+        if lookup.split("__")[0] in _PRIVATE:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_list_display(self, request):
         if request.user.has_perm(review.REVIEW_PERMISSION):
