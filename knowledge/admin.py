@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.utils import timezone
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from knowledge import review
 from knowledge.models import (
     Chunk,
     Document,
@@ -11,6 +18,7 @@ from knowledge.models import (
     RegulatoryStatus,
     Source,
 )
+from knowledge.review_forms import ReviewNoteForm, ReviewReasonForm
 
 
 @admin.register(Source)
@@ -85,33 +93,115 @@ class RegulatoryStatusAdmin(admin.ModelAdmin):
     autocomplete_fields = ["drug"]
 
 
+_PRIVATE = {"question", "user", "reply"}  # a flagged question's fields that tell who or what
+
+
 @admin.register(FlaggedQuestion)
 class FlaggedQuestionAdmin(admin.ModelAdmin):
-    """The review queue: staff read a high-risk question and mark it reviewed with a note."""
+    """The review queue. The list and the form show flags, reasons and dates, never the
+    question or who asked: a reviewer reads a question on its Review page, after giving a
+    reason that becomes an audit entry (knowledge/review.py)."""
 
-    list_display = ["created_at", "flag_list", "audience", "channel", "reviewed_at"]
+    list_display = ["created_at", "flag_list", "reason_list", "audience", "channel",
+                    "reviewed_at", "review_link"]  # fmt: skip
     list_filter = [("reviewed_at", admin.EmptyFieldListFilter), "audience", "channel"]
-    fields = ["question", "flags", "reasons", "audience", "channel", "user", "created_at",
-              "review_note", "reviewed_at", "reviewed_by"]  # fmt: skip
-    readonly_fields = ["question", "flags", "reasons", "audience", "channel", "user",
-                       "created_at", "reviewed_at", "reviewed_by"]  # fmt: skip
-    actions = ["mark_reviewed"]
+    # No search: the question must not be searchable (a match would tell what a patient
+    # asked), and flags and reasons are encrypted, so SQL cannot match them; the queue is
+    # short and filtered by state, audience and channel instead.
+    fields = ["flags", "reasons", "audience", "channel", "created_at", "reviewed_at",
+              "reviewed_by", "review_note"]  # fmt: skip
+    readonly_fields = fields
+    actions = None  # marking a question reviewed without reading it is not a review
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the review note is written on the Review page only
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin allows any filter on a model's own fields in the URL: `?user=7` would pick
+        # out one person's questions, `?question__…` probe the text.
+        if lookup.split("__")[0] in _PRIVATE:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_list_display(self, request):
+        if request.user.has_perm(review.REVIEW_PERMISSION):
+            return self.list_display
+        return [f for f in self.list_display if f != "review_link"]
 
     @admin.display(description="flags")
     def flag_list(self, obj):
         return ", ".join(obj.flags)
 
-    def save_model(self, request, obj, form, change):
-        if obj.review_note and obj.reviewed_at is None:
-            obj.reviewed_at, obj.reviewed_by = timezone.now(), request.user
-        super().save_model(request, obj, form, change)
+    @admin.display(description="reasons")
+    def reason_list(self, obj):
+        return ", ".join(obj.reasons)
 
-    @admin.action(description="Mark selected questions reviewed")
-    def mark_reviewed(self, request, queryset):
-        updated = queryset.filter(reviewed_at__isnull=True).update(
-            reviewed_at=timezone.now(), reviewed_by=request.user
-        )
-        self.message_user(request, f"{updated} question(s) marked reviewed.")
+    @admin.display(description="")
+    def review_link(self, obj):
+        url = reverse("admin:knowledge_flaggedquestion_review", args=[obj.pk])
+        return format_html('<a href="{}">Review</a>', url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/review/", view(self.review_view),
+                 name="knowledge_flaggedquestion_review"),
+            path("<path:object_id>/review/mark/", view(self.mark_reviewed_view),
+                 name="knowledge_flaggedquestion_mark_reviewed"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _reviewable(self, request, object_id) -> FlaggedQuestion:
+        if not request.user.has_perm(review.REVIEW_PERMISSION):
+            raise PermissionDenied("Reading a flagged question needs the reviewer permission.")
+        flagged = self.get_object(request, unquote(object_id))
+        if flagged is None:
+            raise Http404("No such flagged question.")
+        return flagged
+
+    def review_view(self, request, object_id):
+        """GET: the reason form. POST with a reason: the audited read, then the question."""
+        flagged = self._reviewable(request, object_id)
+        form = ReviewReasonForm(request.POST if request.method == "POST" else None)
+        shown = None
+        if form.is_bound and form.is_valid():
+            shown = review.flagged_question_open(
+                flagged=flagged,
+                reviewer=request.user,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": flagged,
+            "title": "Review a flagged question",
+            "form": form,
+            "shown": shown,
+            "note_form": ReviewNoteForm(),
+        }
+        return TemplateResponse(request, "admin/knowledge/flaggedquestion/review.html", context)
+
+    def mark_reviewed_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        flagged = self._reviewable(request, object_id)
+        again = reverse("admin:knowledge_flaggedquestion_review", args=[flagged.pk])
+        if not review.has_opened(flagged=flagged, reviewer=request.user):
+            self.message_user(request, "Open the question, giving a reason, first.", "error")
+            return redirect(again)
+        form = ReviewNoteForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "A review note is required.", "error")
+            return redirect(again)
+        if review.flagged_question_mark_reviewed(
+            flagged=flagged, reviewer=request.user, note=form.cleaned_data["note"]
+        ):
+            self.message_user(request, "Marked reviewed.")
+        else:
+            self.message_user(request, "Someone had already reviewed it; their note stands.",
+                              "warning")  # fmt: skip
+        return redirect("admin:knowledge_flaggedquestion_changelist")

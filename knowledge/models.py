@@ -274,9 +274,17 @@ class FlaggedQuestion(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     review_note = EncryptedTextField(blank=True)  # staff write about the asker's question
+    # Lumen's answer, for a patient's question (pharma and CLI answers are not stored). Only this
+    # one message is reachable from here, never its conversation's other messages.
+    reply = models.ForeignKey(
+        "patients.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["reviewed_at", "-created_at"]  # unreviewed first, newest first
+        permissions = [
+            ("review_flaggedquestion", "Can read a flagged question, giving a recorded reason")
+        ]
 
     def __str__(self) -> str:
         return f"{', '.join(self.flags)} · {self.created_at:%Y-%m-%d %H:%M}"

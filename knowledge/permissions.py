@@ -14,8 +14,11 @@ STAFF_PERMISSIONS: dict[StaffRole, tuple[str, ...]] = {
             for model in _CURATED
             for action in ("view", "add", "change", "delete")
         ),
-        "knowledge.view_flaggedquestion",
-        "knowledge.change_flaggedquestion",  # the review note; the question stays read-only
+        "knowledge.view_flaggedquestion",  # the queue: flags and dates, never the question
+        "knowledge.review_flaggedquestion",  # read one, giving a reason (an audit entry)
     ),
-    StaffRole.AUDITOR: tuple(f"knowledge.view_{model}" for model in _CURATED),
+    StaffRole.AUDITOR: (
+        *(f"knowledge.view_{model}" for model in _CURATED),
+        "knowledge.view_flaggedquestion",  # whether the queue is kept up; no question text
+    ),
 }

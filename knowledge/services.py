@@ -276,9 +276,9 @@ def _count(counts: Counter, kind: str, action, label: str) -> None:
 # --- Review queue -----------------------------------------------------------------------
 
 
-def flagged_question_record(*, answer, audience: str, user=None, channel: str = "web"):
+def flagged_question_record(*, answer, audience: str, user=None, channel: str = "web", reply=None):
     """Queue a high-risk question for staff review; returns the row, or None when the safety
-    layer did not ask for review."""
+    layer did not ask for review. `reply` is the stored patients.Message answer, if any."""
     from knowledge.models import FlaggedQuestion
 
     if "flagged_for_review" not in answer.flags:
@@ -290,4 +290,5 @@ def flagged_question_record(*, answer, audience: str, user=None, channel: str = 
         question=answer.question,
         flags=list(answer.flags),
         reasons=list(answer.reasons),
+        reply=reply,
     )

@@ -123,7 +123,7 @@ def reply_record(*, asked: Message, result: Answer, user: User) -> Message:
                 escalated=result.escalated,
                 abstained=result.abstained,
             )
-            flagged_question_record(answer=result, audience="patient", user=user)
+            flagged_question_record(answer=result, audience="patient", user=user, reply=reply)
     except IntegrityError:
         return Message.objects.get(in_reply_to=asked)
     return reply

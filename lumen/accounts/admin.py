@@ -16,6 +16,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from lumen.accounts import services
@@ -164,3 +165,13 @@ admin.site.unregister(LogEntry)
 class LogEntryAdmin(AuditlogLogEntryAdmin):
     # auditlog searches actor__first_name, which Lumen's user does not have (a 500 on any search).
     search_fields = ["object_repr", "actor__email", "actor__name"]
+    # additional_data holds why: the support action, a reviewer's reason for reading a question.
+    readonly_fields = [*AuditlogLogEntryAdmin.readonly_fields, "details"]
+    fieldsets = [*AuditlogLogEntryAdmin.fieldsets, (_("Details"), {"fields": ["details"]})]
+
+    @admin.display(description=_("details"))
+    def details(self, entry: LogEntry):
+        return (
+            format_html_join("", "<div>{}: {}</div>", sorted((entry.additional_data or {}).items()))
+            or "-"
+        )

@@ -69,6 +69,7 @@ def test_an_emergency_is_shown_first_and_queued_for_review(
     assert 'role="alert"' in page and "911" in page
     flagged = FlaggedQuestion.objects.get()
     assert flagged.user == alice_patient and "emergency" in flagged.flags
+    assert flagged.reply == Message.objects.get(role=Message.Role.ASSISTANT)  # for the reviewer
 
 
 def test_a_patient_on_warfarin_asking_about_ibuprofen_is_told_of_the_interaction(

@@ -40,7 +40,7 @@ _KNOWLEDGE = ("source", "document", "drug", "druginteraction", "regulatorystatus
 REACH: dict[str, dict[str, str]] = {
     StaffRole.CONTENT_EDITOR: {
         **{f"knowledge.{m}": "lachd" for m in _KNOWLEDGE},
-        "knowledge.flaggedquestion": "lch",
+        "knowledge.flaggedquestion": "lvh",  # the question only on the Review page
         "training.trainingrun": "lvh",
     },
     StaffRole.SUPPORT: {
@@ -54,6 +54,7 @@ REACH: dict[str, dict[str, str]] = {
         "auditlog.logentry": "lvh",
         **{f"django_q.{m}": "lvh" for m in ("success", "failure", "schedule", "ormq")},
         **{f"knowledge.{m}": "lvh" for m in _KNOWLEDGE},
+        "knowledge.flaggedquestion": "lvh",
         "pharma.organisation": "lvh",
         "pharma.invitation": "lvh",
         "training.trainingrun": "lvh",

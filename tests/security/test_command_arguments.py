@@ -41,6 +41,13 @@ def _bad_arguments(tmp_path) -> dict[str, list[list[str]]]:
             ["drugbank", "--from-file", str(tmp_path)],
         ],
         "seed_demo": [["surplus"]],
+        "create_staff": [
+            [],
+            ["new@lumen.example"],
+            ["not-an-email", "--role", "auditor"],
+            ["new@lumen.example", "--role", "janitor-😷"],
+            ["new@lumen.example", "--role", "auditor", "surplus"],
+        ],
         "triage_eval": [[], [MISSING], [str(tmp_path)], [str(junk)]],
         "build_dataset": [[], ["--out", out, "--seed", "x"], ["--out", out, "--qa", MISSING]],
         "train_qlora": [[], ["--data", MISSING, "--out", out], ["--data", str(tmp_path)]],
