@@ -72,20 +72,6 @@ class InteractionCheck:
     interactions: list[FoundInteraction]
 
 
-def _side_matches(drug: Drug, rule_drug_id: int | None, rule_class: str) -> bool:
-    return drug.id == rule_drug_id if rule_drug_id else rule_class in drug.classes
-
-
-def _applies(rule: DrugInteraction, a: Drug, b: Drug) -> bool:
-    forward = _side_matches(a, rule.drug_a_id, rule.class_a) and _side_matches(
-        b, rule.drug_b_id, rule.class_b
-    )
-    backward = _side_matches(b, rule.drug_a_id, rule.class_a) and _side_matches(
-        a, rule.drug_b_id, rule.class_b
-    )
-    return forward or backward
-
-
 def ingredient_drugs(drugs: list[Drug]) -> dict[int, list[Drug]]:
     """Each drug's id -> the drugs its interactions are checked as: itself, and for a
     combination product (several active ingredients) each ingredient known to Lumen."""
@@ -99,15 +85,36 @@ def ingredient_drugs(drugs: list[Drug]) -> dict[int, list[Drug]]:
     }
 
 
-def _best_rule(rules: list[DrugInteraction], a: Drug, b: Drug) -> DrugInteraction | None:
+def _side_key(drug_id: int | None, klass: str) -> tuple:
+    return ("drug", drug_id) if drug_id else ("class", klass)
+
+
+def _keys(drug: Drug) -> set[tuple]:
+    return {("drug", drug.id), *(("class", c) for c in drug.classes)}
+
+
+def _index(rules: list[DrugInteraction]) -> dict[tuple, list[tuple[DrugInteraction, tuple]]]:
+    """Side key -> (rule, the rule's other side key): a pair's rules are then found by
+    looking up its keys, not by testing every rule (hundreds of drugs make tens of thousands
+    of pairs)."""
+    index: dict[tuple, list] = {}
+    for rule in rules:
+        side_a = _side_key(rule.drug_a_id, rule.class_a)
+        side_b = _side_key(rule.drug_b_id, rule.class_b)
+        index.setdefault(side_a, []).append((rule, side_b))
+        if side_b != side_a:
+            index.setdefault(side_b, []).append((rule, side_a))
+    return index
+
+
+def _best_rule(matching: list[DrugInteraction]) -> DrugInteraction | None:
     """Lumen's own drug-drug rule wins (the most precise, cited statement); failing that the
     most severe of Lumen's class rules and the VA NDF-RT pair, Lumen's on a tie (it explains
     the mechanism; NDF-RT gives none)."""
-    matching = [r for r in rules if _applies(r, a, b)]
     if not matching:
         return None
     own_pairs = [r for r in matching if r.drug_a_id and r.drug_b_id and not is_ndfrt(r)]
-    return min(own_pairs or matching, key=lambda r: (SEVERITY_RANK[r.severity], is_ndfrt(r)))
+    return min(own_pairs or matching, key=lambda r: (SEVERITY_RANK[r.severity], is_ndfrt(r), r.id))
 
 
 def find_interactions(drugs: list[Drug]) -> list[FoundInteraction]:
@@ -122,17 +129,30 @@ def find_interactions(drugs: list[Drug]) -> list[FoundInteraction]:
     every = list({p.id: p for ps in parts.values() for p in ps}.values())
     ids = [d.id for d in every]
     classes = sorted({c for d in every for c in d.classes})
-    rules = list(
-        DrugInteraction.objects.filter(
-            Q(drug_a__in=ids) | Q(drug_b__in=ids) | Q(class_a__in=classes) | Q(class_b__in=classes)
+    index = _index(
+        list(
+            DrugInteraction.objects.filter(
+                Q(drug_a__in=ids)
+                | Q(drug_b__in=ids)
+                | Q(class_a__in=classes)
+                | Q(class_b__in=classes)
+            )
         )
     )
+    keys = {d.id: _keys(d) for d in every}
     found = []
     for a, b in combinations(drugs, 2):
         seen: set[int] = set()
         for part_a in parts[a.id]:
             for part_b in parts[b.id]:
-                rule = _best_rule(rules, part_a, part_b)
+                keys_b = keys[part_b.id]
+                matching = {
+                    rule.id: rule
+                    for key in keys[part_a.id]
+                    for rule, other in index.get(key, ())
+                    if other in keys_b
+                }
+                rule = _best_rule(list(matching.values()))
                 if rule is None or rule.id in seen:
                     continue
                 seen.add(rule.id)

@@ -127,3 +127,16 @@ def test_duplicate_therapy_food_and_alcohol_rules_reach_the_checker(
 def test_an_unknown_name_gets_near_misses_but_no_guess(drug_database, db):
     assert match("zzqx") is None
     assert "sertraline" in near_misses("sertrlaine")
+
+
+def test_hundreds_of_names_are_checked_in_one_call_quickly(drug_database, db):
+    import time
+
+    names = list(Drug.objects.order_by("name").values_list("name", flat=True)[:300])
+    started = time.monotonic()
+    result = check_names([*names, "notadrugatall"])
+    elapsed = time.monotonic() - started
+    print(f"\n300 names: {len(result.interactions)} interactions in {elapsed:.1f} s")
+    assert result.unknown == ["notadrugatall"]
+    assert len(result.drugs) == 300
+    assert elapsed < 20
