@@ -92,6 +92,9 @@ def suggest(prefix: str, *, limit: int = 8) -> list[tuple[Drug, str]]:
     _, names = _matcher(_version())
     starts = sorted(t for t in names if t.startswith(prefix))
     contains = sorted(t for t in names if prefix in t and not t.startswith(prefix))
+    if not starts and not contains and len(prefix) >= 4:
+        # Nothing starts with or contains it: offer the closest names (a misspelling).
+        contains = difflib.get_close_matches(prefix, names, n=limit, cutoff=0.8)
     picked: dict[int, str] = {}
     for term in [*starts, *contains]:
         picked.setdefault(names[term], term)
