@@ -13,11 +13,16 @@ from knowledge.models import Drug
 
 @lru_cache(maxsize=2)
 def _matcher(version: tuple) -> tuple[re.Pattern, dict[str, int]]:
-    names: dict[str, int] = {}
-    for drug_id, name, synonyms, brands in Drug.objects.values_list(
-        "id", "name", "synonyms", "brand_names"
-    ):
-        for term in (name, *synonyms, *brands):
+    rows = list(
+        Drug.objects.values_list("id", "name", "synonyms", "brand_names", "active_ingredients")
+    )
+    # Every generic name is claimed first, then combination products' other names, then the
+    # rest: "codeine" is codeine, but "Tylenol with Codeine" is the combination product even
+    # if codeine's record lists it as a brand too.
+    names = {name.lower().strip(): drug_id for drug_id, name, *_ in rows if len(name) >= 3}
+    rows.sort(key=lambda row: len(row[4]) < 2)
+    for drug_id, _, synonyms, brands, _ in rows:
+        for term in (*synonyms, *brands):
             term = term.lower().strip()
             if len(term) >= 3:
                 names.setdefault(term, drug_id)
@@ -44,9 +49,10 @@ def mentioned_drugs(text: str) -> list[Drug]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def match(name: str, *, fuzzy: bool = False) -> Drug | None:
-    """The drug one free-text name means: generic name, synonym, brand or RxCUI; with `fuzzy`,
-    also the closest known name to a misspelling ("ibuprofin"), never a guess below 0.8
+def match(name: str, *, fuzzy: bool = True) -> Drug | None:
+    """The drug one free-text name means: generic name, synonym, brand, salt ("sertraline
+    hydrochloride"), combination product or RxCUI; with `fuzzy` (the default), also the closest
+    known name to a misspelling ("ibuprofin"), never a guess below 0.8
     similarity or for names shorter than four letters."""
     name = name.strip()
     if not name:
@@ -63,9 +69,10 @@ def match(name: str, *, fuzzy: bool = False) -> Drug | None:
     return Drug.objects.filter(id=names[close[0]]).first() if close else None
 
 
-def resolve(names: list[str], *, fuzzy: bool = False) -> tuple[list[Drug], list[str]]:
-    """Drugs for free-text names (exact name, synonym, brand or RxCUI, any case; with `fuzzy`
-    also misspellings), and the names that matched nothing."""
+def resolve(names: list[str], *, fuzzy: bool = True) -> tuple[list[Drug], list[str]]:
+    """Drugs for free-text names (exact name, synonym, brand or RxCUI, any case; with `fuzzy`,
+    the default everywhere, also misspellings), and the names that matched nothing. This is
+    the one lookup every entry point uses: profile, checker, drug pages, answers, triage."""
     found, unknown = [], []
     for name in names:
         drug = match(name, fuzzy=fuzzy)
@@ -85,6 +92,9 @@ def suggest(prefix: str, *, limit: int = 8) -> list[tuple[Drug, str]]:
     _, names = _matcher(_version())
     starts = sorted(t for t in names if t.startswith(prefix))
     contains = sorted(t for t in names if prefix in t and not t.startswith(prefix))
+    if not starts and not contains and len(prefix) >= 4:
+        # Nothing starts with or contains it: offer the closest names (a misspelling).
+        contains = difflib.get_close_matches(prefix, names, n=limit, cutoff=0.8)
     picked: dict[int, str] = {}
     for term in [*starts, *contains]:
         picked.setdefault(names[term], term)
@@ -92,3 +102,13 @@ def suggest(prefix: str, *, limit: int = 8) -> list[tuple[Drug, str]]:
             break
     by_id = Drug.objects.in_bulk(list(picked))
     return [(by_id[i], term) for i, term in picked.items() if i in by_id]
+
+
+def near_misses(name: str, *, limit: int = 3) -> list[str]:
+    """Known names close to an unrecognised one ("sertralin" -> "sertraline"), for a "did you
+    mean" line; looser than `match`'s fuzzy cut-off, so these are offered, never assumed."""
+    name = " ".join(name.lower().split())
+    if len(name) < 3:
+        return []
+    _, names = _matcher(_version())
+    return difflib.get_close_matches(name, names, n=limit, cutoff=0.6)

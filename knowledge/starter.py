@@ -21,6 +21,7 @@ from knowledge.services import (
     source_ensure,
 )
 from knowledge.sources.base import DocumentRecord, DrugRecord, InteractionRecord, Section
+from knowledge.vocabulary import load_ndfrt_rules, load_vocabulary
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 SOURCE_SLUG = "lumen-starter"
@@ -101,7 +102,10 @@ def load_drug_database(progress=None) -> Counter:
                 },
             )
         tick()
-    for entry in _load("interactions.json"):
+    # The vocabulary's minimal records come after the written monographs (they only add names
+    # to those) and before the rules, which may name vocabulary drugs.
+    counts.update(load_vocabulary())
+    for entry in [*_load("interactions.json"), *_load("interactions_common.json")]:
         record = InteractionRecord(
             a=entry.get("a") or entry["a_class"],
             b=entry.get("b") or entry["b_class"],
@@ -115,6 +119,8 @@ def load_drug_database(progress=None) -> Counter:
         )
         counts[f"interactions_{interaction_upsert(record=record)}"] += 1
         tick()
+    # Last, so that a pair Lumen has its own rule for keeps it.
+    counts["ndfrt_rules_new"] = load_ndfrt_rules()
     return counts
 
 

@@ -114,7 +114,10 @@ def test_every_class_tag_exists_in_the_vocabulary(drugs, classes):
 
 
 def test_every_vocabulary_tag_is_used(drugs, classes):
+    from knowledge.vocabulary import ndfrt_drug_entries, vocabulary_entries
+
     used = {tag for drug in drugs for tag in drug["classes"]}
+    used |= {tag for entry in vocabulary_entries() + ndfrt_drug_entries() for tag in entry.classes}
     assert set(classes) - used == set()
 
 
