@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 
+from knowledge.ingestion import progress_text
 from knowledge.models import (
     Chunk,
     Document,
@@ -15,9 +16,9 @@ from knowledge.models import (
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "document_count", "last_run_at"]
+    list_display = ["slug", "name", "document_count", "last_run_at", "background_ingestion"]
     search_fields = ["slug", "name"]
-    readonly_fields = ["last_run_at", "last_summary"]
+    readonly_fields = ["last_run_at", "background_ingestion", "last_summary"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_documents=Count("documents"))
@@ -25,6 +26,10 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(ordering="n_documents", description="documents")
     def document_count(self, obj):
         return obj.n_documents
+
+    @admin.display(description="background ingestion")
+    def background_ingestion(self, obj):
+        return progress_text(obj.last_summary) or "-"
 
 
 class ChunkInline(admin.TabularInline):

@@ -129,7 +129,9 @@ def test_medquad_ingests_a_folder_of_xml_and_a_rerun_updates_instead_of_duplicat
 
     # The NIH page changed one answer: the same document is updated, never duplicated.
     file = medquad / "7_SeniorHealth_QA/0000062.xml"
-    file.write_text(file.read_text().replace("Shingles is a painful rash", "Shingles is an itchy rash"))
+    file.write_text(
+        file.read_text().replace("Shingles is a painful rash", "Shingles is an itchy rash")
+    )
     with django_capture_on_commit_callbacks(execute=True):
         rerun = _scrape("medquad", "--from-file", str(medquad))
     assert "new 0, updated 1, unchanged 1" in rerun
