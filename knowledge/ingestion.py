@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "corpus"
 BATCH_DOCUMENTS = 25  # ~75 answers, ~200 chunks: a few seconds of embedding per commit
-STEP_SECONDS = 120.0  # then the task queues the next step (worker timeout is 600 s)
+STEP_SECONDS = 60.0  # then the task queues the next step: a step plus its last batch (the
+# largest is ~1,200 chunks, a minute or two on 2 busy cores) stays well inside the 600 s timeout
 COUNT_KEYS = ("new", "updated", "unchanged", "failed")
 
 

@@ -109,6 +109,8 @@ class MedQuADSource:
         """A file, a source folder, or the whole repository (every *.xml below it, sorted)."""
         files = [path] if path.is_file() else sorted(path.rglob("*.xml"))
         result = ParseResult()
+        if not files:
+            result.skip(f"no MedQuAD *.xml files under {path}")
         left_out = 0
         seen: set[str] = set()
         for file in files:

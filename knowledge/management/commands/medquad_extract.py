@@ -32,7 +32,12 @@ class Command(BaseCommand):
         if not directory.is_dir():
             raise CommandError(f"Cannot read {directory}: not a directory.")
         output = output or Path(settings.LUMEN_MEDQUAD_EXTRACT)
-        result = SOURCE.parse_path(directory)
+        try:
+            result = SOURCE.parse_path(directory)
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot read {exc.filename or directory}: {exc.strerror}."
+            ) from None
         if not result.documents:
             raise CommandError(f"No MedQuAD documents found under {directory}.")
         commit = directory / "COMMIT.txt"
