@@ -10,8 +10,9 @@ and the task queues the next one.
 Progress lives in the corpus source's `Source.last_summary["corpus"]` (staff see it in the
 admin); `corpus_progress()` is the small JSON-able summary for `/healthz`.
 
-Only one step works at a time: each batch holds the source row's lock, and a step that finds
-it taken leaves (the holder queues the continuation itself).
+Only one batch runs at a time: each holds the source row's lock until it commits. Two steps
+(a second `make run` while the first is still ingesting) take turns, each batch starting where
+the last committed one ended, so nothing is ingested twice.
 """
 
 from __future__ import annotations
@@ -71,9 +72,11 @@ def _ensure_source() -> None:
         )
 
 
-def _locked_source() -> Source | None:
-    """The corpus source row, locked for this transaction; None while a batch holds it."""
-    return Source.objects.select_for_update(skip_locked=True).filter(slug=MEDQUAD.slug).first()
+def _locked_source(*, wait: bool) -> Source | None:
+    """The corpus source row, locked for this transaction; without `wait`, None while a batch
+    holds it."""
+    rows = Source.objects.select_for_update(skip_locked=not wait)
+    return rows.filter(slug=MEDQUAD.slug).first()
 
 
 def _save_state(source: Source, state: dict) -> None:
@@ -84,32 +87,34 @@ def _save_state(source: Source, state: dict) -> None:
 
 def corpus_enqueue(*, path: Path | None = None) -> str:
     """Queue the background ingestion of the extract. Returns "done" (already ingested at this
-    content hash: nothing queued), "busy" (a batch is running right now; it continues by
-    itself) or "queued". Never waits for a running batch."""
+    content hash: nothing queued), "busy" (a batch holds the corpus right now) or "queued".
+    Never waits for a running batch.
+
+    "busy" queues a step too: the holder may be a worker that was just killed, and a second
+    step beside a live one only takes turns with it (each batch starts where the last ended).
+    """
     from django_q.tasks import async_task
 
     path = path or _extract_path()
     digest, total = extract_hash(path), extract_header(path)["documents"]
     _ensure_source()
     with transaction.atomic():
-        source = _locked_source()
-        if source is None:
-            return "busy"
-        state = source.last_summary.get(STATE_KEY) or {}
-        if state.get("hash") == digest and state.get("state") == "done":
+        source = _locked_source(wait=False)
+        state = (source.last_summary.get(STATE_KEY) or {}) if source else {}
+        if source and state.get("hash") == digest and state.get("state") == "done":
             return "done"
-        if state.get("hash") != digest:
+        if source and state.get("hash") != digest:
             state = _fresh_state(digest=digest, total=total)
-        elif state.get("state") != "running":
+        elif source and state.get("state") != "running":
             state["state"], state["queued_at"] = "queued", _now()
-        _save_state(source, state)
-        # A step already queued or interrupted finds the same position: two are harmless.
+        if source:
+            _save_state(source, state)
         transaction.on_commit(
             lambda: async_task(
                 "knowledge.tasks.ingest_corpus", str(path), task_name="ingest MedQuAD corpus"
             )
         )
-    return "queued"
+    return "queued" if source else "busy"
 
 
 def corpus_ingest_step(
@@ -117,8 +122,7 @@ def corpus_ingest_step(
 ) -> bool:
     """Ingest and embed batches from where the last committed one stopped, until the extract
     is done (False) or `seconds` (STEP_SECONDS) have passed (True: queue another step).
-    Returns False without doing anything when another step holds the lock, or when it is
-    already done."""
+    Each batch waits for the corpus lock, so two steps take turns rather than overlap."""
     path = path or _extract_path()
     batch_size = batch_size or BATCH_DOCUMENTS
     seconds = STEP_SECONDS if seconds is None else seconds
@@ -128,9 +132,7 @@ def corpus_ingest_step(
     records, position = None, -1
     while True:
         with transaction.atomic():
-            source = _locked_source()
-            if source is None:
-                return False
+            source = _locked_source(wait=True)
             state = source.last_summary.get(STATE_KEY) or {}
             if state.get("hash") != digest:  # a new extract (or none recorded): start over
                 state = _fresh_state(digest=digest, total=total)

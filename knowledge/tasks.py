@@ -39,4 +39,4 @@ def ingest_corpus(path: str | None = None) -> str:
     if corpus_ingest_step(path=Path(path) if path else None):
         async_task("knowledge.tasks.ingest_corpus", path, task_name="ingest MedQuAD corpus")
         return "continues in the next step"
-    return "stopped: done, or another step holds the corpus"
+    return "done"
