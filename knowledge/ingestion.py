@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -29,13 +30,17 @@ from django.utils import timezone
 from knowledge.corpus_extract import extract_hash, extract_header, extract_records
 from knowledge.models import Source
 from knowledge.services import embed_pending, ingest, source_ensure
-from knowledge.sources.base import ParseResult
+from knowledge.sources.base import DocumentRecord, ParseResult
 from knowledge.sources.medquad import SOURCE as MEDQUAD
 
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "corpus"
-BATCH_DOCUMENTS = 25  # ~75 answers, ~200 chunks: a few seconds of embedding per commit
+# A batch is committed at whichever comes first: 25 documents, or ~150,000 characters (about
+# 270 chunks; NCI's long PDQ pages would otherwise make a 1,200-chunk batch that a busy
+# 2-core machine takes minutes to embed).
+BATCH_DOCUMENTS = 25
+BATCH_CHARACTERS = 150_000
 STEP_SECONDS = 60.0  # then the task queues the next step: a step plus its last batch (the
 # largest is ~1,200 chunks, a minute or two on 2 busy cores) stays well inside the 600 s timeout
 COUNT_KEYS = ("new", "updated", "unchanged", "failed")
@@ -141,7 +146,7 @@ def corpus_ingest_step(
             done = state["documents_done"]
             if position != done:  # first batch, or another step moved on meanwhile
                 records, position = extract_records(path, skip=done), done
-            batch = list(islice(records, batch_size))
+            batch = _take_batch(records, batch_size)
             counts, changed = ingest(source=source, result=ParseResult(documents=batch))
             embedded = embed_pending(document_ids=changed)
             position = done + len(batch)
@@ -161,6 +166,17 @@ def corpus_ingest_step(
             return False
         if time.monotonic() >= deadline:
             return True
+
+
+def _take_batch(records: Iterator[DocumentRecord], size: int) -> list[DocumentRecord]:
+    batch: list[DocumentRecord] = []
+    characters = 0
+    for record in islice(records, size):
+        batch.append(record)
+        characters += len(record.text)
+        if characters >= BATCH_CHARACTERS:
+            break
+    return batch
 
 
 def corpus_progress() -> dict:

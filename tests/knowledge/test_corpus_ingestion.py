@@ -152,3 +152,9 @@ def test_a_missing_extract_does_not_stop_load_starter(db, settings, tmp_path):
     call_command("load_starter", "--no-embed", stdout=StringIO(), stderr=err, verbosity=0)
     assert "MedQuAD corpus not queued" in err.getvalue()
     assert corpus_progress()["state"] == "not started"
+
+
+def test_a_batch_of_long_documents_is_cut_short_by_its_characters(db, extract, monkeypatch):
+    monkeypatch.setattr(ingestion, "BATCH_CHARACTERS", 1)  # every document is "long"
+    assert corpus_ingest_step(batch_size=25, seconds=0) is True
+    assert (state()["documents_done"], medquad_documents().count()) == (1, 1)
