@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench audit install browser db-stop clean
+.PHONY: run test lint format bench audit install browser db-stop clean medquad-extract
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -36,6 +36,12 @@ bench: install
 audit: install
 	$(BIN)/pip install --quiet pip-audit
 	$(BIN)/pip-audit --skip-editable --progress-spinner off --desc on
+
+# Operators only: regenerate knowledge/starter/medquad.jsonl.xz from a MedQuAD checkout (the
+# product itself reads only that shipped extract, never the checkout).
+MEDQUAD ?= ../shared/data/medquad
+medquad-extract: install
+	DEBUG=1 $(BIN)/python manage.py medquad_extract $(MEDQUAD)
 
 # torch first, pinned to the CPU build that this kind of machine has on local disk; any
 # other version (or a range) would download gigabytes of CUDA wheels.

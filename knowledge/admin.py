@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from knowledge import review
+from knowledge.ingestion import progress_text
 from knowledge.models import (
     Chunk,
     Document,
@@ -23,9 +24,9 @@ from knowledge.review_forms import ReviewNoteForm, ReviewReasonForm
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "document_count", "last_run_at"]
+    list_display = ["slug", "name", "document_count", "last_run_at", "background_ingestion"]
     search_fields = ["slug", "name"]
-    readonly_fields = ["last_run_at", "last_summary"]
+    readonly_fields = ["last_run_at", "background_ingestion", "last_summary"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_documents=Count("documents"))
@@ -33,6 +34,10 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(ordering="n_documents", description="documents")
     def document_count(self, obj):
         return obj.n_documents
+
+    @admin.display(description="background ingestion")
+    def background_ingestion(self, obj):
+        return progress_text(obj.last_summary) or "-"
 
 
 class ChunkInline(admin.TabularInline):

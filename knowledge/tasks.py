@@ -25,3 +25,18 @@ def enqueue_embedding(document_ids: list[int]) -> None:
             "knowledge.tasks.embed_documents", ids, task_name=f"embed {len(ids)} documents"
         )
     )
+
+
+def ingest_corpus(path: str | None = None) -> str:
+    """One step of the background MedQuAD ingestion (`knowledge.ingestion`); queues the next
+    step itself while work remains, so a long corpus never runs into the worker's timeout."""
+    from pathlib import Path
+
+    from django_q.tasks import async_task
+
+    from knowledge.ingestion import corpus_ingest_step
+
+    if corpus_ingest_step(path=Path(path) if path else None):
+        async_task("knowledge.tasks.ingest_corpus", path, task_name="ingest MedQuAD corpus")
+        return "continues in the next step"
+    return "done"

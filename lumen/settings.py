@@ -285,6 +285,12 @@ LUMEN_NCBI_API_KEY = env.str("LUMEN_NCBI_API_KEY", default="")
 LUMEN_RAW_DIR = env.path("LUMEN_RAW_DIR", default=STATE_DIR / "raw")
 LUMEN_CHECKPOINT_DIR = env.path("LUMEN_CHECKPOINT_DIR", default=STATE_DIR / "checkpoints")
 LUMEN_EMBEDDING_BATCH = env.int("LUMEN_EMBEDDING_BATCH", default=64)
+# The MedQuAD extract shipped in the repository, which `load_starter` queues for the task
+# worker to ingest in the background (off: the corpus is left out; tests turn it off).
+LUMEN_MEDQUAD_EXTRACT = env.path(
+    "LUMEN_MEDQUAD_EXTRACT", default=BASE_DIR / "knowledge" / "starter" / "medquad.jsonl.xz"
+)
+LUMEN_CORPUS_AUTOLOAD = env.bool("LUMEN_CORPUS_AUTOLOAD", default=True)
 # Below this cosine similarity the best passage is not trusted and callers abstain.
 LUMEN_RETRIEVAL_MIN_SIMILARITY = env.float("LUMEN_RETRIEVAL_MIN_SIMILARITY", default=0.3)
 

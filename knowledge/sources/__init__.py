@@ -20,6 +20,7 @@ MODULES: dict[str, str] = {
     "medlineplus": "knowledge.sources.medlineplus",
     "fda-guidance": "knowledge.sources.fda_guidance",
     "drugbank": "knowledge.sources.drugbank",
+    "medquad": "knowledge.sources.medquad",
 }
 
 

@@ -3,6 +3,7 @@ every source; re-running it changes nothing; bad input ends with a clear message
 
 from __future__ import annotations
 
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -108,3 +109,31 @@ def test_help_lists_every_source():
     Command().create_parser("manage.py", "scrape").print_help(out)
     for slug in (*RECORDED, "fda-guidance", "drugbank"):
         assert slug in out.getvalue()
+
+
+def test_medquad_ingests_a_folder_of_xml_and_a_rerun_updates_instead_of_duplicating(
+    db, shared_data, tmp_path, django_capture_on_commit_callbacks
+):
+    medquad = tmp_path / "medquad"
+    for name in ("4_MPlus_Health_Topics_QA/0000812.xml", "7_SeniorHealth_QA/0000062.xml",
+                 "2_GARD_QA/0002079.xml", "10_MPlus_ADAM_QA/0003556.xml"):  # fmt: skip
+        (medquad / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shared_data / "medquad" / name, medquad / name)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = _scrape("medquad", "--from-file", str(medquad))
+    assert summary == "medquad: fetched 2, new 2, updated 0, unchanged 0, skipped 1, failed 0\n"
+    shingles = Document.objects.get(external_id="medquad:seniorhealth:0000062:shingles")
+    assert shingles.title == "Shingles"
+    assert shingles.metadata["publisher"] == "NIHSeniorHealth"
+    assert not Chunk.objects.filter(embedding__isnull=True).exists()
+
+    # The NIH page changed one answer: the same document is updated, never duplicated.
+    file = medquad / "7_SeniorHealth_QA/0000062.xml"
+    file.write_text(
+        file.read_text().replace("Shingles is a painful rash", "Shingles is an itchy rash")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rerun = _scrape("medquad", "--from-file", str(medquad))
+    assert "new 0, updated 1, unchanged 1" in rerun
+    assert Document.objects.filter(source__slug="medquad").count() == 2
+    assert "Shingles is an itchy rash" in Document.objects.get(pk=shingles.pk).text

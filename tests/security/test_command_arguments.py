@@ -31,6 +31,13 @@ def _bad_arguments(tmp_path) -> dict[str, list[list[str]]]:
         "check_interactions": [[]],
         "eval_retrieval": [[], [MISSING], [str(tmp_path)], [str(junk)], ["x", "--k", "many"]],
         "load_starter": [["surplus"]],
+        "medquad_extract": [
+            [],
+            [MISSING],
+            [str(junk)],
+            [str(tmp_path)],
+            [str(tmp_path), "--output"],
+        ],
         "reindex": [["--source"], ["--source", "no-such-source-😷"]],
         "scrape": [
             [],
@@ -39,6 +46,8 @@ def _bad_arguments(tmp_path) -> dict[str, list[list[str]]]:
             ["dailymed", "--from-file", MISSING],
             ["dailymed", "--from-file", str(junk), OK],  # reported as a skipped record
             ["drugbank", "--from-file", str(tmp_path)],
+            ["medquad", "--from-file", MISSING],
+            ["medquad", "--from-file", str(tmp_path), OK],  # no MedQuAD files: nothing stored
         ],
         "seed_demo": [["surplus"]],
         "create_staff": [

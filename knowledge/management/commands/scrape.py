@@ -12,10 +12,12 @@ from tqdm import tqdm
 
 from knowledge import sources
 from knowledge.services import ingest, source_ensure
+from knowledge.sources.base import ParseResult
 from knowledge.tasks import enqueue_embedding
 
 SUMMARY_KEYS = ("fetched", "new", "updated", "unchanged", "skipped", "failed")
 MAX_PROBLEMS_SHOWN = 10
+FILE_BATCH = 100  # documents stored (and their embedding queued) at a time from --from-file
 
 
 class Command(BaseCommand):
@@ -47,20 +49,22 @@ class Command(BaseCommand):
         totals: Counter = Counter()
         problems: list[str] = []
         if from_file:
-            self._from_file(adapter, src, from_file, limit, totals, problems)
+            self._from_file(adapter, src, from_file, limit, totals, problems, show_progress)
         else:
             self._fetch(adapter, src, query, limit, restart, totals, problems, show_progress)
+        src.refresh_from_db(fields=["last_summary"])  # keep what others record there meanwhile
         src.last_run_at = timezone.now()
-        src.last_summary = {k: totals[k] for k in SUMMARY_KEYS}
+        src.last_summary = {**src.last_summary, **{k: totals[k] for k in SUMMARY_KEYS}}
         src.save(update_fields=["last_run_at", "last_summary"])
         self._report(source, totals, problems)
 
-    def _from_file(self, adapter, src, path: Path, limit, totals, problems) -> None:
-        if not path.is_file():
+    def _from_file(self, adapter, src, path: Path, limit, totals, problems, show) -> None:
+        # Sources with huge downloads (DrugBank's 1.5 GB XML) stream from disk, and sources
+        # published as a folder of files (MedQuAD) read it whole: both through `parse_path`.
+        parse_path = getattr(adapter, "parse_path", None)
+        if not (path.is_file() or (parse_path and path.is_dir())):
             raise CommandError(f"Cannot read {path}: no such file.")
         try:
-            # Sources with huge downloads (DrugBank's 1.5 GB XML) stream from disk instead.
-            parse_path = getattr(adapter, "parse_path", None)
             result = parse_path(path) if parse_path else adapter.parse(path.read_bytes())
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from None
@@ -68,10 +72,21 @@ class Command(BaseCommand):
             result.documents = result.documents[:limit]
             result.drugs = result.drugs[:limit]
             result.interactions = result.interactions[:limit]
-        counts, changed = ingest(source=src, result=result)
-        totals.update(counts)
         problems.extend(result.problems)
-        enqueue_embedding(changed)
+        # Documents go in batches so the bar moves and each batch's embedding is queued as soon
+        # as it is stored; drugs and interaction rules (interactions need the drugs) go first.
+        documents, result.documents = result.documents, []
+        batches = [result] + [
+            ParseResult(documents=documents[i : i + FILE_BATCH])
+            for i in range(0, len(documents), FILE_BATCH)
+        ]
+        with tqdm(desc=adapter.slug, unit="rec", total=result.record_count + len(documents),
+                  disable=not show) as bar:  # fmt: skip
+            for batch in batches:
+                counts, changed = ingest(source=src, result=batch)
+                totals.update(counts)
+                enqueue_embedding(changed)
+                bar.update(batch.record_count)
 
     def _fetch(self, adapter, src, query, limit, restart, totals, problems, show) -> None:
         from knowledge.sources.checkpoint import Checkpoint
