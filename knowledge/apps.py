@@ -8,6 +8,11 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from knowledge.ingestion import corpus_health
+        from lumen.health import register_check
+
+        register_check("corpus", corpus_health, critical=False)
+
         from knowledge.models import Drug, DrugInteraction, FlaggedQuestion, RegulatoryStatus
 
         # The drug database is regulated content: who changed a warning or a severity matters.

@@ -32,6 +32,7 @@ from knowledge.models import Source
 from knowledge.services import embed_pending, ingest, source_ensure
 from knowledge.sources.base import DocumentRecord, ParseResult
 from knowledge.sources.medquad import SOURCE as MEDQUAD
+from lumen.health import Check
 
 logger = logging.getLogger(__name__)
 
@@ -216,3 +217,11 @@ def progress_text(last_summary: dict) -> str:
         f"{progress['state']}: {progress['documents_done']} / {progress['documents_total']} "
         f"documents ({progress['percent']}%), {progress['chunks_embedded']} chunks embedded"
     )
+
+
+def corpus_health() -> Check:
+    """/healthz's line for the background ingestion (registered as non-critical in
+    KnowledgeConfig.ready): Lumen answers from whatever is embedded so far, so an unfinished
+    corpus is shown, never a failure."""
+    summary = Source.objects.filter(slug=MEDQUAD.slug).values_list("last_summary", flat=True)
+    return Check(True, progress_text(summary.first() or {}) or "not started")

@@ -158,3 +158,18 @@ def test_a_batch_of_long_documents_is_cut_short_by_its_characters(db, extract, m
     monkeypatch.setattr(ingestion, "BATCH_CHARACTERS", 1)  # every document is "long"
     assert corpus_ingest_step(batch_size=25, seconds=0) is True
     assert (state()["documents_done"], medquad_documents().count()) == (1, 1)
+
+
+def test_healthz_shows_the_progress_to_monitors_and_never_fails_on_it(
+    db, extract, client, settings
+):
+    settings.LUMEN_HEALTHZ_TOKEN = "monitor-token-for-corpus"
+    auth = {"HTTP_AUTHORIZATION": "Bearer monitor-token-for-corpus"}
+    before = client.get("/healthz", **auth).json()["checks"]["corpus"]
+    assert before["ok"] and before["critical"] is False and before["detail"] == "not started"
+
+    async_task(TASK, str(extract))
+    after = client.get("/healthz", **auth)
+    assert after.status_code == 200
+    assert after.json()["checks"]["corpus"]["detail"].startswith("done: 5 / 5 documents")
+    assert "checks" not in client.get("/healthz").json()  # anonymous: the status only
