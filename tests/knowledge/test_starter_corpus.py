@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +15,8 @@ from knowledge.evaluation import read_labels, run_query, summarise
 from knowledge.models import Document, Drug, DrugInteraction, RegulatoryStatus
 from knowledge.retrieval import search
 from knowledge.starter import STARTER_DIR
+
+STARTER = Path(__file__).resolve().parents[2] / "knowledge" / "starter"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +35,11 @@ def test_the_starter_corpus_loads_everything_it_promises(starter, db):
     assert DrugInteraction.objects.count() >= 200
     assert Document.objects.filter(doc_type="health_topic").count() >= 40
     assert Document.objects.filter(doc_type="guidance").count() >= 30
-    assert Document.objects.filter(doc_type="drug_monograph").count() == Drug.objects.count()
+    # Every drug with a written record has its monograph; the vocabulary's minimal records
+    # (names, class, interactions) do not, and their pages say what is not known yet.
+    written = {e["name"] for e in json.loads((STARTER / "drugs.json").read_text())}
+    monographs = Document.objects.filter(doc_type="drug_monograph")
+    assert monographs.count() == len(written) and Drug.objects.count() > len(written)
     assert RegulatoryStatus.objects.filter(region="US").count() >= 80
     assert not Document.objects.filter(indexed_at__isnull=True).exists()
     warfarin = Drug.objects.get(name="warfarin")
@@ -44,7 +53,7 @@ def test_loading_it_again_changes_nothing(starter, db):
     assert (Drug.objects.count(), DrugInteraction.objects.count(), Document.objects.count()) == (
         counts
     )
-    assert "new" not in out.getvalue().replace("documents unchanged", "")
+    assert not re.search(r"\bnew [1-9]", out.getvalue()), out.getvalue()
     assert "chunks embedded 0" in out.getvalue()
 
 

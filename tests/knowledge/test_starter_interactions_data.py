@@ -14,15 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SHARED_DATA
+
 STARTER = Path(__file__).resolve().parents[2] / "knowledge" / "starter"
-ONC_CSV = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "ddi"
-    / "onc"
-    / "ONC_High_Priority_Mapped.csv"
-)
+ONC_CSV = SHARED_DATA / "ddi" / "onc" / "ONC_High_Priority_Mapped.csv"
 SEVERITIES = ("minor", "moderate", "major")
 RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
