@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pharma.views import documents, workspace
+from pharma.views import documents, executions, workspace
 from pharma.views import drugs as drug_pages
 from pharma.views.compliance import compliance_check
 from pharma.views.pathways import pathway_helper
@@ -31,4 +31,19 @@ urlpatterns = [
         documents.document_pdf,
         name="document_revision_pdf",
     ),
+    path(
+        "documents/<uuid:uid>/revisions/<int:number>/execute/",
+        executions.execution_start,
+        name="execution_start",
+    ),
+    path("executions/<uuid:uid>/", executions.execution_detail, name="execution_detail"),
+    path(
+        "executions/<uuid:uid>/results/<slug:key>/",
+        executions.result_record,
+        name="result_record",
+    ),
+    path("executions/<uuid:uid>/sign/", executions.execution_sign, name="execution_sign"),
+    path("executions/<uuid:uid>/pdf/", executions.execution_pdf, name="execution_pdf"),
+    path("deviations/<uuid:uid>/assess/", executions.deviation_assess, name="deviation_assess"),
+    path("evidence/<uuid:uid>/", executions.evidence_download, name="evidence_download"),
 ]
