@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pharma.views import documents, executions, workspace
+from pharma.views import documents, executions, logbooks, workspace
 from pharma.views import drugs as drug_pages
 from pharma.views.compliance import compliance_check
 from pharma.views.pathways import pathway_helper
@@ -46,4 +46,15 @@ urlpatterns = [
     path("executions/<uuid:uid>/pdf/", executions.execution_pdf, name="execution_pdf"),
     path("deviations/<uuid:uid>/assess/", executions.deviation_assess, name="deviation_assess"),
     path("evidence/<uuid:uid>/", executions.evidence_download, name="evidence_download"),
+    path("logbooks/<uuid:uid>/", logbooks.logbook_detail, name="logbook_detail"),
+    path(
+        "logbook-entries/<uuid:uid>/correct/",
+        logbooks.entry_correct,
+        name="logbook_entry_correct",
+    ),
+    path(
+        "logbook-entries/<uuid:uid>/verify/",
+        logbooks.entry_verify,
+        name="logbook_entry_verify",
+    ),
 ]

@@ -24,6 +24,7 @@ DOCUMENT_URLS = {  # URL name -> extra kwargs besides the document's uid
     "document_revision": {"number": 1},
     "document_revision_pdf": {"number": 1},
     "execution_start": {"number": 1},
+    "logbook_detail": {},
 }
 # Execution and logbook records have their own uid: walked here for anonymous visitors and
 # patients; their 404s for another organisation are tested on real records in
@@ -35,6 +36,8 @@ RECORD_URLS = {
     "execution_pdf": {},
     "deviation_assess": {},
     "evidence_download": {},
+    "logbook_entry_correct": {},
+    "logbook_entry_verify": {},
 }
 FORM = {"meaning": "approved", "password": PASSWORD, "reason": "x", "f-purpose-scope": "x"}
 
