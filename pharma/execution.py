@@ -240,6 +240,12 @@ def execution_start(*, revision: Revision, user: User) -> Execution:
         )
 
 
+def _refuse_nul(*texts: str) -> None:
+    # PostgreSQL text cannot hold U+0000: refuse it with a message, as Django's forms do.
+    if any("\x00" in (text or "") for text in texts):
+        raise ExecutionError("Null characters are not allowed.")
+
+
 def criterion(execution: Execution, key: str) -> dict:
     found = next((c for c in execution.criteria if c["key"] == key), None)
     if found is None:
@@ -261,6 +267,7 @@ def result_record(
     amount for a limit (pass when at or below it), clean or not for a visual check. A failing
     result raises a deviation in the same transaction."""
     spec = criterion(execution, criterion_key)
+    _refuse_nul(value, observation)
     observation = " ".join((observation or "").split())[:1000]
     if spec["type"] == "limit":
         amount = parse_result(value)
@@ -331,6 +338,7 @@ def deviation_assess(
     """Record the impact assessment of a deviation once, with the CAPA and change-control
     records it leads to (a reference to a CAPA is required: a failing cleaning result needs
     a corrective action)."""
+    _refuse_nul(impact_assessment, capa_reference, change_control_reference)
     impact = (impact_assessment or "").strip()
     capa = " ".join((capa_reference or "").split())[:60]
     change = " ".join((change_control_reference or "").split())[:60]
