@@ -78,10 +78,16 @@ def _append(
 @role_required(Role.PHARMA)
 def logbook_detail(request: HttpRequest, uid) -> HttpResponse:
     logbook = _logbook_for(request, uid)
-    form = EntryForm(request.POST or None)
+    now = timezone.localtime()
+    # The form opens at the current time, which the performer changes if need be.
+    form = EntryForm(
+        request.POST or None, initial={"date": f"{now:%Y-%m-%d}", "time": f"{now:%H:%M}"}
+    )
     if request.method == "POST" and _append(request, form, logbook):
         return redirect("pharma:logbook_detail", uid=logbook.uid)
-    entries = logbook.entries.select_related("verification", "corrects").order_by("sequence")
+    entries = logbook.entries.select_related("verification", "corrects", "correction").order_by(
+        "sequence"
+    )
     return render(
         request,
         "pharma/logbooks/detail.html",
@@ -90,7 +96,7 @@ def logbook_detail(request: HttpRequest, uid) -> HttpResponse:
             "entries": entries,
             "form": form,
             "signed_activities": sorted(a.label for a in service.SIGNED_ACTIVITIES),
-            "now": timezone.localtime(),
+            "now": now,
         },
         status=422 if form.errors else 200,
     )

@@ -208,3 +208,19 @@ def test_a_document_of_another_kind_has_no_logbook_page(client, login, acme, acm
     sop = documents.document_create(organisation=acme, user=acme_signer, kind="sop", title="S")
     login(acme_signer)
     assert client.get(f"/pharma/logbooks/{sop.uid}/").status_code == 404
+
+
+def test_the_logbook_page_takes_the_same_queries_for_3_or_30_entries(
+    client, login, logbook, acme_signer, vera_verifier, django_assert_max_num_queries
+):
+    login(acme_signer)
+    url = f"/pharma/logbooks/{logbook.uid}/"
+    for n in range(30):
+        entry = _add(logbook, acme_signer, days_ago=3, time=f"{n // 60:02d}:{n % 60:02d}")
+        if n % 3 == 0:
+            entry_verify(entry=entry, user=vera_verifier, password=PASSWORD)
+        if n % 5 == 0:
+            _add(logbook, acme_signer, days_ago=3, time="00:00", corrects=entry, reason="Typo")
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    assert response.content.decode().count("Correction of entry") == 6
