@@ -305,3 +305,28 @@ def test_another_organisation_sees_none_of_it(client, login, started, globex_qa)
 def test_anonymous_is_sent_to_sign_in(client, started):
     response = client.get(f"/pharma/executions/{started.uid}/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_an_oversized_evidence_upload_is_refused_without_being_kept(
+    client, login, started, acme_signer, settings
+):
+    login(acme_signer)
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * execution.MAX_EVIDENCE_BYTES)
+    response = client.post(f"/pharma/executions/{started.uid}/results/swab-1/",
+                           {"value": "12", "evidence": big}, follow=True)  # fmt: skip
+    assert "at most 10 MB" in response.content.decode()
+    assert not started.results.exists() and not Evidence.objects.exists()
+
+
+def test_recording_a_result_needs_the_csrf_token(started, acme_signer):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(acme_signer)
+    url = f"/pharma/executions/{started.uid}/results/swab-1/"
+    response = strict.post(url, {"value": "12"})
+    assert response.status_code == 403 and not started.results.exists()
+    strict.get(f"/pharma/executions/{started.uid}/")  # sets the CSRF cookie
+    token = strict.cookies["csrftoken"].value
+    assert strict.post(url, {"value": "12", "csrfmiddlewaretoken": token}).status_code == 302
+    assert started.results.get().value == 12
