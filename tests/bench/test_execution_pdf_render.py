@@ -28,16 +28,14 @@ class _File:
         return self._data
 
 
-def test_executed_report_render_time(acme, acme_signer, record, monkeypatch):
+def test_executed_report_render_time(acme, acme_signer, record):
     content = protocol_content()
     content["sampling"]["locations"] = [
         {"location": f"Point {n}", "equipment_id": "GR-01", "method": "Swab", "area_cm2": 25}
         for n in range(1, LOCATIONS + 1)
     ]
-    monkeypatch.setattr("tests.pharma.protocols.protocol_content", lambda: content)
-    run = execution.execution_start(
-        revision=approved_protocol(acme, acme_signer, acme_signer), user=acme_signer
-    )
+    revision = approved_protocol(acme, acme_signer, acme_signer, content=content)
+    run = execution.execution_start(revision=revision, user=acme_signer)
     for n, criterion in enumerate(run.criteria):
         failing = n % 5 == 4
         execution.result_record(

@@ -46,16 +46,17 @@ def protocol_content() -> dict:
     return content
 
 
-def approved_protocol(organisation, author, approver, title="Granulator train A"):
-    """Create, fill, submit and approve a protocol through the document services; returns
-    the approved revision. `approver` needs two-factor on."""
+def approved_protocol(organisation, author, approver, title="Granulator train A", content=None):
+    """Create, fill (with `content`, else `protocol_content()`), submit and approve a
+    protocol through the document services; returns the approved revision. `approver` needs
+    two-factor on."""
     from tests.conftest import PASSWORD
 
     document = documents.document_create(
         organisation=organisation, user=author, kind=CV.key, title=title
     )
     revision = documents.revision_save(
-        document=document, user=author, content=protocol_content(), reason="Complete"
+        document=document, user=author, content=content or protocol_content(), reason="Complete"
     )
     documents.revision_submit(revision=revision, user=author)
     documents.revision_sign(revision=revision, user=approver, password=PASSWORD, meaning="approved")

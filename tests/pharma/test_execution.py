@@ -17,7 +17,7 @@ from pharma import documents, execution
 from pharma.execution import ExecutionError
 from pharma.models import Deviation, Evidence, ExecutionStatus, Membership, Revision
 from tests.conftest import PASSWORD, _person, totp_enable
-from tests.pharma.protocols import SWAB_LIMIT, approved_protocol
+from tests.pharma.protocols import SWAB_LIMIT, approved_protocol, protocol_content
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -330,3 +330,55 @@ def test_recording_a_result_needs_the_csrf_token(started, acme_signer):
     token = strict.cookies["csrftoken"].value
     assert strict.post(url, {"value": "12", "csrfmiddlewaretoken": token}).status_code == 302
     assert started.results.get().value == 12
+
+
+def _protocol_with(acme, author, approver, locations, **acceptance):
+    content = protocol_content()
+    content["sampling"]["locations"] = locations
+    content["acceptance"].update(acceptance)
+    return approved_protocol(acme, author, approver, title="Variant", content=content)
+
+
+def test_rinse_and_visual_locations_get_their_own_criteria(acme, acme_signer, vera_verifier):
+    # Rinse limit = MACO / V_rinse x R = 1,000 mg / 100 L x 80 % = 8 µg/mL.
+    revision = _protocol_with(acme, acme_signer, vera_verifier, [
+        {"location": "Final rinse", "equipment_id": "GR-01", "method": "Rinse"},
+        {"location": "Lid gasket", "equipment_id": "GR-01", "method": "Visual"},
+    ], rinse_volume_l=100)  # fmt: skip
+    run = execution.execution_start(revision=revision, user=acme_signer)
+    rinse, visual, overall = run.criteria
+    assert (rinse["key"], rinse["limit"], rinse["unit"]) == ("rinse-1", "8", "µg/mL")
+    assert (visual["key"], visual["type"]) == ("visual-2", "visual")
+    assert overall["key"] == "visual"
+
+
+def test_a_rinse_location_without_a_rinse_volume_cannot_be_executed(
+    acme, acme_signer, vera_verifier
+):
+    revision = _protocol_with(acme, acme_signer, vera_verifier, [
+        {"location": "Final rinse", "equipment_id": "GR-01", "method": "Rinse"}])  # fmt: skip
+    with pytest.raises(ExecutionError, match="sets no rinse limit"):
+        execution.execution_start(revision=revision, user=acme_signer)
+
+
+def test_what_an_executor_types_is_escaped(client, login, started, acme_signer):
+    _swab(started, acme_signer, "swab-1", "999", observation="<script>alert(1)</script>")
+    login(acme_signer)
+    page = client.get(f"/pharma/executions/{started.uid}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_execution_page_queries_are_pinned(
+    client, login, started, acme_signer, django_assert_max_num_queries
+):
+    _swab(started, acme_signer, "swab-1", "12", files=[SimpleUploadedFile("a.png", PNG)])
+    login(acme_signer)
+    with django_assert_max_num_queries(13) as one_result:
+        assert client.get(f"/pharma/executions/{started.uid}/").status_code == 200
+    _swab(started, acme_signer, "swab-2", "999", files=[SimpleUploadedFile("b.png", PNG)])
+    execution.result_record(
+        execution=started, user=acme_signer, criterion_key="visual", visually_clean=False
+    )
+    with django_assert_max_num_queries(len(one_result)):
+        assert client.get(f"/pharma/executions/{started.uid}/").status_code == 200
