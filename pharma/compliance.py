@@ -372,6 +372,10 @@ _DEFERRED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ALONE_AFTER = re.compile(r"^\W{0,2}(only|alone)\b", re.IGNORECASE)
+# An admonition names a thing without describing it ("be careful with the equipment").
+_IN_PASSING_BEFORE = re.compile(
+    r"\b(careful|care|caution|mind|attention)\b\W+(\w+\W+){0,2}$", re.IGNORECASE
+)
 # Elements that must not stand alone (EU GMP Annex 15 §10.2: visual inspection).
 NOT_ALONE = {"visual"}
 
@@ -390,6 +394,8 @@ def _reading(element: Element, text: str, match: re.Match[str]) -> str:
         return "Put off to later: the document says it will be established, not what it is."
     if element.key in NOT_ALONE and _ALONE_AFTER.search(after):
         return "Stated as the only criterion; the guidance says it is not used alone."
+    if _IN_PASSING_BEFORE.search(before):
+        return "Mentioned in passing, not listed or described."
     return ""
 
 
@@ -424,6 +430,19 @@ def check_content(kind: Kind, content: dict, *, subject: str = "") -> Report:
     return Report(kind=kind, findings=tuple(findings), subject=subject)
 
 
+# A field that holds only a denial or a deferral is not filled in.
+_DENIED_VALUE = re.compile(
+    r"(none|no|nil|n/?a|-+|not (needed|required|applicable|necessary|relevant)|"
+    r"no \w+( \w+)? (is|are) (needed|required|necessary))\W*",
+    re.IGNORECASE,
+)
+_DEFERRED_VALUE = re.compile(
+    r"(tbd|tbc|to be (defined|determined|established|confirmed)|"
+    r"will be (established|defined|determined|set)( later)?)\W*",
+    re.IGNORECASE,
+)
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -441,6 +460,10 @@ def _check_path(kind: Kind, content: dict, path: str) -> tuple[str, str, str, st
         if _blank(value):
             return MISSING, where, "", f"{field.label} is empty."
         text = _flat(str(value)).strip()
+        if _DENIED_VALUE.fullmatch(text):
+            return MISSING, where, text[:SNIPPET_CHARS], f"{field.label} says it is not needed."
+        if _DEFERRED_VALUE.fullmatch(text):
+            return WEAK, where, text[:SNIPPET_CHARS], f"{field.label} is put off to later."
         if field.unit:
             text = f"{text} {field.unit}"
         return PRESENT, where, text[:SNIPPET_CHARS], ""

@@ -151,3 +151,37 @@ def test_the_page_shows_a_contradiction_in_the_same_report(client, acme_qa, logi
     assert '<span class="status-badge status-contradicted">Contradicted</span>' in page
     assert "The numbers contradict each other" in page
     assert "Swab limit consistent with the MACO and the areas" in page
+
+
+def test_an_sop_that_only_says_be_careful_with_the_equipment_is_weak_on_equipment():
+    text = "Procedure\n1. Be careful with the equipment.\n2. Wipe it down."
+    report = read(text, kinds.SOP)
+    equipment = next(f for f in report.findings if f.element.key == "equipment")
+    assert equipment.status == WEAK and "in passing" in equipment.note
+    listed = read("Materials and equipment: mixer MX-2, lint-free wipes.", kinds.SOP)
+    assert statuses(listed)["equipment"] == PRESENT
+
+
+# --- Lumen's own documents ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("Not needed.", MISSING),
+        ("N/A", MISSING),
+        ("No records are needed.", MISSING),
+        ("None", MISSING),
+        ("To be defined", WEAK),
+        ("Will be established later.", WEAK),
+        ("Batch record BR-12 and the cleaning log.", PRESENT),
+    ],
+)
+def test_a_field_that_only_denies_or_defers_is_not_present(value, status):
+    content = kinds.SOP.empty_content()
+    content["records"]["records"] = value
+    finding = next(
+        f for f in compliance.check_content(kinds.SOP, content).findings
+        if f.element.key == "records"
+    )  # fmt: skip
+    assert finding.status == status
