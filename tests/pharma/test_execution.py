@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from lumen.accounts.roles import Role
 from pharma import documents, execution
 from pharma.execution import ExecutionError
-from pharma.models import Deviation, Evidence, ExecutionStatus, Membership, Revision
+from pharma.models import Deviation, Evidence, ExecutionStatus, Membership, Revision, StepResult
 from tests.conftest import PASSWORD, _person, totp_enable
 from tests.pharma.protocols import SWAB_LIMIT, approved_protocol, protocol_content
 
@@ -382,3 +382,16 @@ def test_the_execution_page_queries_are_pinned(
     )
     with django_assert_max_num_queries(len(one_result)):
         assert client.get(f"/pharma/executions/{started.uid}/").status_code == 200
+
+
+def test_results_and_deviations_are_in_the_audit_trail_without_file_bytes(started, acme_signer):
+    from django.contrib.contenttypes.models import ContentType
+
+    result = _swab(started, acme_signer, "swab-1", "999", files=[SimpleUploadedFile("a.png", PNG)])
+    _assess(result.deviation, acme_signer)
+    for model in (StepResult, Deviation, Evidence):
+        assert LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model)
+        ).exists(), model
+    evidence_log = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Evidence))
+    assert "data" not in evidence_log.changes_dict and "sha256" in evidence_log.changes_dict
