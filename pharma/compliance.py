@@ -286,6 +286,13 @@ CONSISTENCY = Element(
     (),
     (),
 )
+CONSISTENCY_AREA = Element(
+    "consistency_area",
+    "Limit per area consistent with the MACO and the shared area",
+    CONSISTENCY.source,
+    (),
+    (),
+)
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 _MASS = {"g": Decimal(1000), "mg": Decimal(1), "µg": Decimal("0.001"), "ug": Decimal("0.001")}
 _MACO = re.compile(rf"\bMACO\b[^.;\n]{{0,80}}?{_NUMBER}\s*(mg|g|µg|ug)\b", re.IGNORECASE)
@@ -299,6 +306,7 @@ _TOTAL_AREA = re.compile(
     rf"{_NUMBER}\s*cm(?:²|2)\b",
     re.IGNORECASE,
 )
+_SURFACE_LIMIT = re.compile(rf"{_NUMBER}\s*(µg|ug|mg)\s*(?:/|per)\s*cm(?:²|2)\b", re.IGNORECASE)
 _SWAB_AREA = re.compile(
     rf"(?:swab(?:bed)? area|area (?:per|of each|of one|of the) swab|each swab (?:covers|samples))"
     rf"[^.;\n]{{0,30}}?{_NUMBER}\s*cm(?:²|2)\b|{_NUMBER}\s*cm(?:²|2)\s*(?:per|each)\s*swab",
@@ -327,26 +335,57 @@ def _first(pattern: re.Pattern[str], passages: list[Passage]):
 
 
 def consistency(passages: list[Passage]) -> list[Finding]:
-    """The stated swab limit checked against the stated MACO and areas: it may not exceed
-    MACO × A_swab / A_total (before any recovery factor, which only lowers it). Nothing is
-    reported unless all four numbers are stated."""
-    maco, limit = _first(_MACO, passages), _first(_SWAB_LIMIT, passages)
-    total, swab = _first(_TOTAL_AREA, passages), _first(_SWAB_AREA, passages)
-    if not (maco and limit and total and swab) or not total[0] or not maco[0]:
+    """The stated limits checked against the stated MACO and shared area. A limit per swab
+    may not exceed MACO × A_swab / A_total, a limit per cm² not MACO / A_total (both before
+    any recovery factor, which only lowers them), and a swab cannot cover more than the
+    whole area. A check is reported only when every number it needs is stated."""
+    maco, total = _first(_MACO, passages), _first(_TOTAL_AREA, passages)
+    if not (maco and total and maco[0] and total[0]):
         return []
     maco_ug = maco[0] * _MASS[maco[1]] * 1000
-    allowed = maco_ug * swab[0] / total[0]
-    stated = limit[0] * _MASS[limit[1]] * 1000
-    arithmetic = (
-        f"MACO {maco[0]:f} {maco[1]} × {swab[0]:f} cm² / {total[0]:f} cm² = "
-        f"{allowed.quantize(Decimal('0.001')).normalize():f} µg per swab at most; stated "
-        f"{limit[0]:f} {limit[1]} per swab."
-    )
-    where = "; ".join(dict.fromkeys(x[2] for x in (maco, limit, total, swab)))
-    if stated > allowed * Decimal("1.01"):  # 1 % for rounding in the document
-        return [Finding(CONSISTENCY, CONTRADICTED, where, limit[3],
-                        note=f"The numbers contradict each other: {arithmetic}")]  # fmt: skip
-    return [Finding(CONSISTENCY, PRESENT, where, arithmetic)]
+    stated_maco = f"MACO {maco[0]:f} {maco[1]}"
+    findings = []
+    limit, swab = _first(_SWAB_LIMIT, passages), _first(_SWAB_AREA, passages)
+    if swab and swab[0] > total[0]:
+        findings.append(_contradiction(
+            CONSISTENCY, (maco, total, swab), swab[3],
+            f"a swab area of {swab[0]:f} cm² is larger than the whole shared area of "
+            f"{total[0]:f} cm².",
+        ))  # fmt: skip
+    elif limit and swab:
+        allowed = maco_ug * swab[0] / total[0]
+        findings.append(_compare(
+            CONSISTENCY, (maco, limit, total, swab), limit, allowed,
+            f"{stated_maco} × {swab[0]:f} cm² / {total[0]:f} cm² = {_ug(allowed)} µg per swab "
+            f"at most; stated {limit[0]:f} {limit[1]} per swab.",
+        ))  # fmt: skip
+    if surface := _first(_SURFACE_LIMIT, passages):
+        allowed = maco_ug / total[0]
+        findings.append(_compare(
+            CONSISTENCY_AREA, (maco, surface, total), surface, allowed,
+            f"{stated_maco} / {total[0]:f} cm² = {_ug(allowed)} µg/cm² at most; stated "
+            f"{surface[0]:f} {surface[1]}/cm².",
+        ))  # fmt: skip
+    return findings
+
+
+def _ug(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.001')).normalize():f}"
+
+
+def _where(found) -> str:
+    return "; ".join(dict.fromkeys(x[2] for x in found))
+
+
+def _contradiction(element: Element, found, snippet: str, why: str) -> Finding:
+    return Finding(element, CONTRADICTED, _where(found), snippet,
+                   note=f"The numbers contradict each other: {why}")  # fmt: skip
+
+
+def _compare(element: Element, found, stated, allowed_ug: Decimal, arithmetic: str) -> Finding:
+    if stated[0] * _MASS[stated[1]] * 1000 > allowed_ug * Decimal("1.01"):  # 1 % for rounding
+        return _contradiction(element, found, stated[3], arithmetic)
+    return Finding(element, PRESENT, _where(found), arithmetic)
 
 
 # --- reading a mention in its clause ---------------------------------------------------------

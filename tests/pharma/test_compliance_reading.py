@@ -185,3 +185,19 @@ def test_a_field_that_only_denies_or_defers_is_not_present(value, status):
         if f.element.key == "records"
     )  # fmt: skip
     assert finding.status == status
+
+
+def test_a_limit_per_area_above_maco_over_the_shared_area_is_contradicted():
+    # 125 mg x 1,000 µg/mg / 50,000 cm² = 2.5 µg/cm² at most.
+    report = read(f"{AREAS} The surface limit is 25 µg/cm².")
+    finding = next(f for f in report.findings if f.element.key == "consistency_area")
+    assert finding.status == CONTRADICTED
+    assert "2.5 µg/cm² at most; stated 25 µg/cm²" in finding.note
+    fine = read(f"{AREAS} The surface limit is 2 µg/cm².")
+    assert statuses(fine)["consistency_area"] == PRESENT
+
+
+def test_a_swab_larger_than_the_whole_area_is_contradicted():
+    text = "The MACO is 125 mg. The total shared area is 20 cm². The swab area is 25 cm²."
+    finding = read(text).findings[-1]
+    assert finding.status == CONTRADICTED and "larger than the whole shared area" in finding.note
