@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from pharma import execution as service
-from pharma.models import Deviation, Evidence, Execution, Revision
+from pharma.models import Deviation, Evidence, Execution, ExecutionSignature, Revision
 from pharma.selectors import organisation_document, organisation_for
 
 
@@ -104,7 +104,7 @@ def execution_detail(request: HttpRequest, uid) -> HttpResponse:
                 "result"
             ),
             "signatures": execution.signatures.all(),
-            "meanings": execution.signatures.model.Meaning.choices,
+            "meanings": ExecutionSignature.Meaning.choices,
             "max_files": service.MAX_EVIDENCE_FILES,
             "max_mb": service.MAX_EVIDENCE_BYTES // (1024 * 1024),
         },
