@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from lumen.accounts import reauth
 from lumen.accounts.models import User
-
-# A signature stands for the signer: a password alone (phished, reused) must not be enough.
-TWO_FACTOR_NEEDED = (
-    "Signing needs two-factor authentication: turn on an authenticator app for your account "
-    "first. Nothing was signed."
-)
+from pharma.documents import TWO_FACTOR_NEEDED  # one wording for every signature
 
 
 class SignatureRefused(Exception):
