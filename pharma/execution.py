@@ -127,6 +127,14 @@ def _printed(calculation: calc.Calculation) -> str:
     return dataclasses.replace(calculation.result, unit="").display().replace(",", "")
 
 
+def _recovery_note(limit: calc.Calculation) -> str:
+    try:
+        recovery = limit.quantity("recovery")
+    except KeyError:
+        return "; applies to recovery-corrected results"
+    return f"; recovery {recovery.display()} applied: compare the amount as measured"
+
+
 def criteria_for(revision: Revision) -> list[dict]:
     """The acceptance criteria an execution of `revision` records results against: one per
     swab or rinse sampling location (with its limit) and one per visual check."""
@@ -162,7 +170,7 @@ def criteria_for(revision: Revision) -> list[dict]:
             "limit": _printed(limit),
             "unit": limit.unit,
             "basis": f"{limit.title}, from governing MACO {limits['maco'].result.display()} "
-            f"({limits['maco'].title})",
+            f"({limits['maco'].title}){_recovery_note(limit)}",
         })  # fmt: skip
     visual = str((content.get("acceptance") or {}).get("visual") or "").strip()
     if visual:

@@ -54,6 +54,7 @@ def test_an_approved_protocol_starts_an_execution_with_its_limits(started):
     assert {c["limit"] for c in swabs} == {SWAB_LIMIT}
     assert swabs[0]["unit"] == "µg/swab"
     assert swabs[0]["label"] == "Swab at Impeller blade (GR-01)"
+    assert swabs[0]["basis"].endswith("recovery 80 % applied: compare the amount as measured")
     assert [c["key"] for c in started.criteria if c["type"] == "visual"] == ["visual"]
 
 
