@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("executions/<uuid:uid>/sign/", executions.execution_sign, name="execution_sign"),
     path("executions/<uuid:uid>/pdf/", executions.execution_pdf, name="execution_pdf"),
+    path("deviations/", executions.deviation_list, name="deviations"),
     path("deviations/<uuid:uid>/assess/", executions.deviation_assess, name="deviation_assess"),
     path("evidence/<uuid:uid>/", executions.evidence_download, name="evidence_download"),
     path("logbooks/<uuid:uid>/", logbooks.logbook_detail, name="logbook_detail"),

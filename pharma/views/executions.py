@@ -12,6 +12,7 @@ import io
 from django.contrib import messages
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -145,6 +146,20 @@ def _result_record(request: HttpRequest, uid, key: str) -> HttpResponse:
                 "assess its impact below.",
             )
     return _back(execution)
+
+
+@role_required(Role.PHARMA)
+def deviation_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's deviation register: open (not yet assessed) first, newest first."""
+    organisation = organisation_for(request.user)
+    if organisation is None:
+        raise Http404("No organisation")
+    deviations = (
+        Deviation.objects.filter(organisation=organisation)
+        .select_related("result__execution")
+        .order_by(F("assessed_at").asc(nulls_first=True), "-raised_at")
+    )
+    return render(request, "pharma/executions/deviations.html", {"deviations": deviations})
 
 
 @role_required(Role.PHARMA)

@@ -396,3 +396,20 @@ def test_results_and_deviations_are_in_the_audit_trail_without_file_bytes(starte
         ).exists(), model
     evidence_log = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Evidence))
     assert "data" not in evidence_log.changes_dict and "sha256" in evidence_log.changes_dict
+
+
+def test_the_deviation_register_lists_open_deviations_first_for_the_organisation_only(
+    client, login, started, acme_signer, globex_qa, django_assert_max_num_queries
+):
+    first = _swab(started, acme_signer, "swab-1", "999").deviation
+    _assess(first, acme_signer)
+    _swab(started, acme_signer, "swab-2", "999")
+    login(acme_signer)
+    with django_assert_max_num_queries(10):
+        page = client.get("/pharma/deviations/").content.decode()
+    assert page.index("DEV-0002") < page.index("DEV-0001")
+    assert "<strong>Open</strong>" in page and "CAPA-2026-014" in page
+    client.logout()
+    login(globex_qa)
+    other = client.get("/pharma/deviations/").content.decode()
+    assert "DEV-000" not in other and "No deviations." in other

@@ -81,6 +81,7 @@ NO_INPUT = {
     "execution_detail",
     "execution_pdf",
     "evidence_download",
+    "deviations",
 }
 GOOD = {
     "kind": ["cleaning_validation", "sop"],
