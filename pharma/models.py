@@ -185,3 +185,16 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_meaning_display()} by {self.signer_name}"
+
+
+# Execution and logbook records live in their own modules; imported here so Django registers
+# them with the app.
+from pharma.execution_models import (  # noqa: E402, F401
+    Deviation,
+    Evidence,
+    Execution,
+    ExecutionSignature,
+    ExecutionStatus,
+    StepResult,
+)
+from pharma.logbook_models import LogbookEntry, LogbookVerification  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from lumen.accounts.models import User
-from pharma.models import Membership, Organisation, QADocument
+from pharma.models import Execution, Membership, Organisation, QADocument
 
 
 def organisation_for(user: User) -> Organisation | None:
@@ -16,3 +16,8 @@ def organisation_document(organisation: Organisation | None, uid) -> QADocument 
     if organisation is None:
         return None
     return QADocument.objects.filter(organisation=organisation, uid=uid).first()
+
+
+def document_executions(document: QADocument):
+    """The executions of a document's revisions, newest first, with their revision."""
+    return Execution.objects.filter(revision__document=document).select_related("revision")

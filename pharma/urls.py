@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pharma.views import documents, workspace
+from pharma.views import documents, executions, logbooks, workspace
 from pharma.views import drugs as drug_pages
 from pharma.views.compliance import compliance_check
 from pharma.views.pathways import pathway_helper
@@ -30,5 +30,32 @@ urlpatterns = [
         "documents/<uuid:uid>/revisions/<int:number>/pdf/",
         documents.document_pdf,
         name="document_revision_pdf",
+    ),
+    path(
+        "documents/<uuid:uid>/revisions/<int:number>/execute/",
+        executions.execution_start,
+        name="execution_start",
+    ),
+    path("executions/<uuid:uid>/", executions.execution_detail, name="execution_detail"),
+    path(
+        "executions/<uuid:uid>/results/<slug:key>/",
+        executions.result_record,
+        name="result_record",
+    ),
+    path("executions/<uuid:uid>/sign/", executions.execution_sign, name="execution_sign"),
+    path("executions/<uuid:uid>/pdf/", executions.execution_pdf, name="execution_pdf"),
+    path("deviations/", executions.deviation_list, name="deviations"),
+    path("deviations/<uuid:uid>/assess/", executions.deviation_assess, name="deviation_assess"),
+    path("evidence/<uuid:uid>/", executions.evidence_download, name="evidence_download"),
+    path("logbooks/<uuid:uid>/", logbooks.logbook_detail, name="logbook_detail"),
+    path(
+        "logbook-entries/<uuid:uid>/correct/",
+        logbooks.entry_correct,
+        name="logbook_entry_correct",
+    ),
+    path(
+        "logbook-entries/<uuid:uid>/verify/",
+        logbooks.entry_verify,
+        name="logbook_entry_verify",
     ),
 ]

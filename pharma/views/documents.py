@@ -26,7 +26,7 @@ from pharma.document_forms import (
     with_minimum_rows,
 )
 from pharma.models import DocumentStatus, Organisation, QADocument, Revision, Signature
-from pharma.selectors import organisation_document, organisation_for
+from pharma.selectors import document_executions, organisation_document, organisation_for
 
 
 class NewDocumentForm(forms.Form):
@@ -127,6 +127,7 @@ def document_detail(request: HttpRequest, uid, number: int | None = None) -> Htt
             "missing": missing_required(kind, revision.content),
             "calculations": _calculations(kind, revision.content, document.organisation),
             "sign_form": SignForm(),
+            "executions": document_executions(document),
         },
     )
 

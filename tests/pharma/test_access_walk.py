@@ -23,6 +23,21 @@ DOCUMENT_URLS = {  # URL name -> extra kwargs besides the document's uid
     "document_pdf": {},
     "document_revision": {"number": 1},
     "document_revision_pdf": {"number": 1},
+    "execution_start": {"number": 1},
+    "logbook_detail": {},
+}
+# Execution and logbook records have their own uid: walked here for anonymous visitors and
+# patients; their 404s for another organisation are tested on real records in
+# test_execution.py and test_logbook.py.
+RECORD_URLS = {
+    "execution_detail": {},
+    "result_record": {"key": "swab-1"},
+    "execution_sign": {},
+    "execution_pdf": {},
+    "deviation_assess": {},
+    "evidence_download": {},
+    "logbook_entry_correct": {},
+    "logbook_entry_verify": {},
 }
 FORM = {"meaning": "approved", "password": PASSWORD, "reason": "x", "f-purpose-scope": "x"}
 
@@ -40,7 +55,9 @@ def _patterns() -> list[URLPattern]:
 
 def _url(pattern: URLPattern, protocol) -> str:
     converters = pattern.pattern.converters
-    if "uid" in converters:
+    if pattern.name in RECORD_URLS:
+        kwargs = {"uid": protocol.uid, **RECORD_URLS[pattern.name]}
+    elif "uid" in converters:
         assert pattern.name in DOCUMENT_URLS, f"pharma:{pattern.name}: add it to DOCUMENT_URLS"
         kwargs = {"uid": protocol.uid, **DOCUMENT_URLS[pattern.name]}
     elif converters:

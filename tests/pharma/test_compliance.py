@@ -51,7 +51,9 @@ def test_a_complete_cleaning_validation_protocol_has_every_element_present():
     report = check(COMPLETE_CV)
     assert set(statuses(report).values()) == {PRESENT}
     assert report.score == 100
-    assert [f.element.key for f in report.findings] == [e.key for e in CV.elements]
+    assert [f.element.key for f in report.findings] == [
+        e.key for e in (*CV.elements, *compliance.DOCUMENT_CONTROL)
+    ]
 
 
 def test_each_finding_says_where_it_was_found_with_a_snippet_and_its_guidance():
@@ -66,7 +68,7 @@ def test_a_protocol_without_hold_times_and_recovery_reports_them_missing():
     found = statuses(report)
     assert found["dirty_hold"] == found["clean_hold"] == found["recovery"] == MISSING
     assert report.missing == 3 and report.weak == 0
-    assert report.score == round(100 * (len(CV.elements) - 3) / len(CV.elements))
+    assert report.score == round(100 * (len(report.findings) - 3) / len(report.findings))
     missing = next(f for f in report.findings if f.element.key == "recovery")
     assert missing.where == "" and missing.snippet == "" and missing.note
 
@@ -93,7 +95,7 @@ def test_a_weak_element_counts_half_in_the_score():
     passages = [Passage(None, "Objectives and the dirty hold time (to be defined).", 1)]
     report = compliance.check_text(CV, passages)
     assert (report.present, report.weak) == (1, 1)
-    assert report.score == round(100 * 1.5 / len(CV.elements))
+    assert report.score == round(100 * 1.5 / len(report.findings))
 
 
 def test_terms_match_across_the_line_breaks_pdf_extraction_leaves():

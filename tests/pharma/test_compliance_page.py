@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pharma import kinds
+from pharma import compliance, kinds
 from pharma.models import QADocument, Revision
 from tests.fakes.tgi_server import fake_tgi  # noqa: F401 - the fixture
 from tests.pharma.compliance_files import (
@@ -71,7 +71,7 @@ def test_an_uploaded_protocol_gets_a_report_with_score_statuses_and_sources(clie
     response = post_file(client, cv_without("recovery"))
     page = response.content.decode()
     assert response.status_code == 200
-    n = len(kinds.CLEANING_VALIDATION.elements)
+    n = len(kinds.CLEANING_VALIDATION.elements) + len(compliance.DOCUMENT_CONTROL)
     assert f"Score {round(100 * (n - 1) / n)}%" in page
     assert '<span class="status-badge status-missing">Missing</span>' in page
     assert page.count('class="status-badge status-present"') == n - 1

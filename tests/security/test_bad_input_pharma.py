@@ -11,12 +11,27 @@ from django.urls import URLPattern, reverse
 from hypothesis import given
 
 from knowledge.models import FlaggedQuestion
-from pharma import documents, kinds
+from lumen.accounts.roles import Role
+from pharma import documents, execution, kinds, logbook
 from pharma.document_forms import cell_name, field_name
-from pharma.models import Invitation, Membership, QADocument, Revision, Signature
+from pharma.models import (
+    Deviation,
+    Evidence,
+    Execution,
+    ExecutionSignature,
+    Invitation,
+    LogbookEntry,
+    LogbookVerification,
+    Membership,
+    QADocument,
+    Revision,
+    Signature,
+    StepResult,
+)
 from pharma.pathway_forms import PathwayForm
 from pharma.urls import urlpatterns
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, _person
+from tests.pharma.protocols import approved_protocol
 from tests.security.hostile import FUZZ, assert_handled, form_data, snapshot
 
 KIND = kinds.get("cleaning_validation")
@@ -33,6 +48,7 @@ def _editor_fields() -> list[str]:
     return names
 
 
+LOGBOOK_FIELDS = ("date", "time", "activity", "product", "batch", "remarks", "password")
 FORMS = {
     "documents": ("post", ["kind", "title"]),
     "document_edit": ("post", _editor_fields()),
@@ -41,6 +57,15 @@ FORMS = {
     "pathways": ("post", ["step", *PathwayForm().fields]),
     "assistant": ("post", ["question", "authority", "region"]),
     "drugs": ("get", ["q", "page"]),
+    "result_record": ("post", ["value", "visually_clean", "observation"]),
+    "deviation_assess": (
+        "post",
+        ["impact_assessment", "capa_reference", "change_control_reference"],
+    ),
+    "execution_sign": ("post", ["meaning", "password"]),
+    "logbook_detail": ("post", [*LOGBOOK_FIELDS]),
+    "logbook_entry_correct": ("post", [*LOGBOOK_FIELDS, "reason"]),
+    "logbook_entry_verify": ("post", ["password"]),
 }
 NO_INPUT = {
     "home",
@@ -52,6 +77,11 @@ NO_INPUT = {
     "document_pdf",
     "document_revision",
     "document_revision_pdf",
+    "execution_start",
+    "execution_detail",
+    "execution_pdf",
+    "evidence_download",
+    "deviations",
 }
 GOOD = {
     "kind": ["cleaning_validation", "sop"],
@@ -64,6 +94,13 @@ GOOD = {
     "page": ["2", "-1", "last"],
     "add_row": ["products.products", "nope.nope"],
     "f-cleaning-dirty_hold_h": ["48", "1e3", "1,000"],
+    "value": ["12", "450", "0,5"],
+    "visually_clean": ["yes", "no"],
+    "impact_assessment": ["The next batch is on hold until the chute is re-cleaned."],
+    "capa_reference": ["CAPA-1"],
+    "date": ["2020-01-01", "2020-02-30"],
+    "time": ["08:00", "25:99"],
+    "activity": ["production", "cleaning"],
 }
 
 
@@ -84,11 +121,48 @@ def _rows() -> list:
             Membership.objects.all(),
             Invitation.objects.all(),
             FlaggedQuestion.objects.all(),
+            Execution.objects.all(),
+            StepResult.objects.all(),
+            Evidence.objects.all(),
+            Deviation.objects.all(),
+            ExecutionSignature.objects.all(),
+            LogbookEntry.objects.all(),
+            LogbookVerification.objects.all(),
         ]
     )
 
 
-def _url(name: str, protocol) -> str:
+@pytest.fixture
+def records(acme, acme_signer, protocol):
+    """An execution with a deviation, and a logbook with an entry by someone else (so the
+    signed-in Quinn may verify it)."""
+    run = execution.execution_start(
+        revision=approved_protocol(acme, acme_signer, acme_signer, "Train B"), user=acme_signer
+    )
+    failing = execution.result_record(
+        execution=run, user=acme_signer, criterion_key="swab-2", value="999"
+    )
+    book = documents.document_create(
+        organisation=acme, user=acme_signer, kind="manufacturing_logbook", title="GR-01"
+    )
+    pat = _person("pat@acme.example", Role.PHARMA, "Pat Operator")
+    Membership.objects.create(user=pat, organisation=acme)
+    entry = logbook.entry_append(
+        logbook=book, user=pat, date="2020-01-01", time="07:00", activity="production"
+    )
+    return {
+        "result_record": {"uid": run.uid, "key": "swab-1"},
+        "deviation_assess": {"uid": failing.deviation.uid},
+        "execution_sign": {"uid": run.uid},
+        "logbook_detail": {"uid": book.uid},
+        "logbook_entry_correct": {"uid": entry.uid},
+        "logbook_entry_verify": {"uid": entry.uid},
+    }
+
+
+def _url(name: str, protocol, records: dict | None = None) -> str:
+    if records and name in records:
+        return reverse(f"pharma:{name}", kwargs=records[name])
     return reverse(f"pharma:{name}", kwargs={"uid": protocol.uid} if "document_" in name else None)
 
 
@@ -98,9 +172,9 @@ def test_every_pharma_url_is_fuzzed_or_reads_no_input():
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
-def test_hostile_input_never_breaks_a_pharma_form(name, client, protocol, drug_database):
+def test_hostile_input_never_breaks_a_pharma_form(name, client, protocol, records, drug_database):
     method, fields = FORMS[name]
-    url = _url(name, protocol)
+    url = _url(name, protocol, records)
 
     @FUZZ
     @given(data=form_data(fields, GOOD), htmx=...)
@@ -114,12 +188,13 @@ def test_hostile_input_never_breaks_a_pharma_form(name, client, protocol, drug_d
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
-def test_a_nul_byte_in_any_field_is_refused_not_a_database_error(name, client, protocol):
+def test_a_nul_byte_in_any_field_is_refused_not_a_database_error(name, client, protocol, records):
     method, fields = FORMS[name]
     valid = {field: GOOD.get(field, ["ok"])[0] for field in fields if field != "add_row"}
+    url = _url(name, protocol, records)
     for field in fields:
         before = _rows()
-        response = getattr(client, method)(_url(name, protocol), {**valid, field: "ok\x00ok"})
+        response = getattr(client, method)(url, {**valid, field: "ok\x00ok"})
         assert_handled(response, before, _rows(), f"{name}.{field}")
 
 

@@ -1,0 +1,140 @@
+"""The electronic logbook pages: the entries of one logbook in order with the form to append
+the next, a correction form per entry, and verification by a second person.
+
+The logbook is looked up within the user's own organisation; another organisation's logbook
+or entry is a 404."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lumen.accounts.decorators import role_required
+from lumen.accounts.roles import Role
+from pharma import logbook as service
+from pharma.models import LogbookEntry, QADocument
+from pharma.selectors import organisation_document, organisation_for
+
+
+class EntryForm(forms.Form):
+    date = forms.CharField(label="Date (YYYY-MM-DD)", max_length=20)
+    time = forms.CharField(label="Time (HH:MM, 24-hour)", max_length=10)
+    activity = forms.ChoiceField(label="Activity", choices=LogbookEntry.Activity.choices)
+    product = forms.CharField(label="Product", max_length=200, required=False)
+    batch = forms.CharField(label="Batch / lot number", max_length=60, required=False)
+    remarks = forms.CharField(
+        label="Remarks", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    password = forms.CharField(
+        label="Your password (to sign cleaning, maintenance and calibration entries)",
+        widget=forms.PasswordInput,
+        max_length=200,
+        required=False,
+    )
+
+
+class CorrectionForm(EntryForm):
+    reason = forms.CharField(label="Reason for correction", max_length=300)
+
+
+def _logbook_for(request: HttpRequest, uid) -> QADocument:
+    document = organisation_document(organisation_for(request.user), uid)
+    if document is None or document.kind != service.LOGBOOK_KIND:
+        raise Http404("No such logbook.")
+    return document
+
+
+def _entry_for(request: HttpRequest, uid) -> LogbookEntry:
+    organisation = organisation_for(request.user)
+    if organisation is None:
+        raise Http404("No organisation")
+    return get_object_or_404(
+        LogbookEntry.objects.select_related("logbook"), uid=uid, logbook__organisation=organisation
+    )
+
+
+def _append(
+    request: HttpRequest, form: EntryForm, logbook: QADocument, corrects: LogbookEntry | None = None
+) -> bool:
+    if not form.is_valid():
+        return False
+    data = dict(form.cleaned_data)
+    reason = data.pop("reason", "")
+    try:
+        entry = service.entry_append(
+            logbook=logbook, user=request.user, corrects=corrects, reason=reason, **data
+        )
+    except service.LogbookError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, f"Entry {entry.sequence} recorded.")
+    return True
+
+
+@role_required(Role.PHARMA)
+def logbook_detail(request: HttpRequest, uid) -> HttpResponse:
+    logbook = _logbook_for(request, uid)
+    now = timezone.localtime()
+    # The form opens at the current time, which the performer changes if need be.
+    form = EntryForm(
+        request.POST or None, initial={"date": f"{now:%Y-%m-%d}", "time": f"{now:%H:%M}"}
+    )
+    if request.method == "POST" and _append(request, form, logbook):
+        return redirect("pharma:logbook_detail", uid=logbook.uid)
+    entries = logbook.entries.select_related("verification", "corrects", "correction").order_by(
+        "sequence"
+    )
+    return render(
+        request,
+        "pharma/logbooks/detail.html",
+        {
+            "logbook": logbook,
+            "entries": entries,
+            "form": form,
+            "signed_activities": sorted(a.label for a in service.SIGNED_ACTIVITIES),
+            "now": now,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required(Role.PHARMA)
+def entry_correct(request: HttpRequest, uid) -> HttpResponse:
+    entry = _entry_for(request, uid)
+    local = timezone.localtime(entry.occurred_at)
+    initial = {
+        "date": f"{local:%Y-%m-%d}",
+        "time": f"{local:%H:%M}",
+        "activity": entry.activity,
+        "product": entry.product,
+        "batch": entry.batch,
+        "remarks": entry.remarks,
+    }
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and _append(request, form, entry.logbook, corrects=entry):
+        return redirect("pharma:logbook_detail", uid=entry.logbook.uid)
+    return render(
+        request,
+        "pharma/logbooks/correct.html",
+        {"entry": entry, "logbook": entry.logbook, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required(Role.PHARMA)
+@require_POST
+def entry_verify(request: HttpRequest, uid) -> HttpResponse:
+    entry = _entry_for(request, uid)
+    try:
+        service.entry_verify(
+            entry=entry, user=request.user, password=request.POST.get("password", "")
+        )
+    except service.LogbookError as exc:
+        messages.error(request, f"Entry {entry.sequence} not verified: {exc}")
+    else:
+        messages.success(request, f"Entry {entry.sequence} verified.")
+    return redirect("pharma:logbook_detail", uid=entry.logbook.uid)

@@ -1,0 +1,226 @@
+"""The electronic logbook (issue 16, finding 6): entries appended one at a time with server
+time and the signed-in performer, signed where the activity needs it, corrected by new
+entries with a reason, verified by a second person; impossible, future and out-of-order
+times refused with a clear message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from auditlog.models import LogEntry
+from django.utils import timezone
+
+from lumen.accounts.roles import Role
+from pharma import documents
+from pharma.logbook import LogbookError, entry_append, entry_verify
+from pharma.models import LogbookEntry, Membership
+from tests.conftest import PASSWORD, _person, totp_enable
+
+
+@pytest.fixture
+def vera_verifier(acme):
+    user = _person("vera@acme.example", Role.PHARMA, "Vera Verifier")
+    Membership.objects.create(user=user, organisation=acme)
+    totp_enable(user)
+    return user
+
+
+@pytest.fixture
+def logbook(acme, acme_signer):
+    return documents.document_create(
+        organisation=acme, user=acme_signer, kind="manufacturing_logbook", title="Granulator GR-01"
+    )
+
+
+def _day(days_ago: int) -> str:
+    return f"{timezone.localdate() - dt.timedelta(days=days_ago):%Y-%m-%d}"
+
+
+def _add(logbook, user, days_ago=2, time="08:00", activity="production", **kw):
+    return entry_append(
+        logbook=logbook, user=user, date=_day(days_ago), time=time, activity=activity, **kw
+    )
+
+
+def test_an_entry_carries_server_time_and_the_signed_in_performer(logbook, acme_signer):
+    before = timezone.now()
+    entry = _add(logbook, acme_signer, product="Product B", batch="B-0042")
+    assert entry.sequence == 1
+    assert entry.performer == acme_signer and entry.performer_name == "Quinn QA"
+    assert before <= entry.recorded_at <= timezone.now()
+    assert entry.occurred_at == timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() - dt.timedelta(days=2), dt.time(8, 0))
+    )
+    assert entry.signed_at is None  # production entries need no signature
+    # Appending an entry makes no new revision of the logbook document.
+    assert logbook.revisions.count() == 1
+    assert _add(logbook, acme_signer, time="09:30").sequence == 2
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "message"),
+    [
+        (None, "25:99", "“25:99” is not a time of day"),
+        (None, "24:00", "is not a time of day"),
+        (None, "8.30", "write it as HH:MM"),
+        ("2026-02-30", "08:00", "2026-02-30 is not a date in the calendar"),
+        ("07/12/2026", "08:00", "write it as YYYY-MM-DD"),
+        ("2999-01-01", "08:00", "is in the future"),
+    ],
+)
+def test_impossible_and_future_times_are_refused(logbook, acme_signer, date, time, message):
+    with pytest.raises(LogbookError, match=message):
+        entry_append(
+            logbook=logbook, user=acme_signer, date=date or _day(1), time=time,
+            activity="production",
+        )  # fmt: skip
+    assert not LogbookEntry.objects.exists()
+
+
+def test_an_entry_before_the_last_one_is_refused(logbook, acme_signer):
+    _add(logbook, acme_signer, days_ago=1, time="10:00")
+    with pytest.raises(LogbookError, match="kept in the order things happened: entry 1"):
+        _add(logbook, acme_signer, days_ago=1, time="09:59")
+    assert LogbookEntry.objects.count() == 1
+
+
+def test_cleaning_is_signed_by_the_performer(logbook, acme_signer):
+    with pytest.raises(LogbookError, match="Cleaning entries are signed"):
+        _add(logbook, acme_signer, activity="cleaning", password="wrong")
+    assert LogEntry.objects.filter(
+        actor=acme_signer, additional_data__event="logbook signature failed"
+    ).exists()
+    entry = _add(logbook, acme_signer, activity="cleaning", password=PASSWORD)
+    assert entry.signed_at is not None
+
+
+def test_without_two_factor_nobody_signs_a_cleaning_entry(logbook, acme, vera_verifier):
+    plain = _person("pat@acme.example", Role.PHARMA, "Pat Plain")
+    Membership.objects.create(user=plain, organisation=acme)
+    with pytest.raises(LogbookError, match="two-factor"):
+        _add(logbook, plain, activity="cleaning", password=PASSWORD)
+
+
+def test_a_correction_is_a_new_entry_with_a_reason_and_the_original_stays(logbook, acme_signer):
+    original = _add(logbook, acme_signer, days_ago=2, batch="B-0042")
+    _add(logbook, acme_signer, days_ago=1)
+    with pytest.raises(LogbookError, match="Say why"):
+        _add(logbook, acme_signer, days_ago=2, batch="B-0043", corrects=original)
+    # A correction keeps the original's (earlier) time: it is not out of order.
+    fix = _add(logbook, acme_signer, days_ago=2, batch="B-0043", corrects=original,
+               reason="Batch number mistyped")  # fmt: skip
+    assert fix.sequence == 3 and fix.corrects == original
+    original.refresh_from_db()
+    assert original.batch == "B-0042"
+    with pytest.raises(LogbookError, match="already been corrected"):
+        _add(logbook, acme_signer, days_ago=2, batch="B-0044", corrects=original, reason="x")
+
+
+def test_verification_is_by_a_second_person_with_their_signature(
+    logbook, acme_signer, vera_verifier
+):
+    entry = _add(logbook, acme_signer)
+    with pytest.raises(LogbookError, match="someone other than its performer"):
+        entry_verify(entry=entry, user=acme_signer, password=PASSWORD)
+    with pytest.raises(LogbookError, match="not right"):
+        entry_verify(entry=entry, user=vera_verifier, password="wrong")
+    verification = entry_verify(entry=entry, user=vera_verifier, password=PASSWORD)
+    assert verification.verifier_name == "Vera Verifier"
+    with pytest.raises(LogbookError, match="already verified"):
+        entry_verify(entry=entry, user=vera_verifier, password=PASSWORD)
+
+
+def test_a_corrected_entry_is_not_verified(logbook, acme_signer, vera_verifier):
+    entry = _add(logbook, acme_signer)
+    _add(logbook, acme_signer, corrects=entry, reason="Wrong product")
+    with pytest.raises(LogbookError, match="verify the correction"):
+        entry_verify(entry=entry, user=vera_verifier, password=PASSWORD)
+
+
+def test_entries_go_only_into_a_logbook(acme, acme_signer):
+    sop = documents.document_create(organisation=acme, user=acme_signer, kind="sop", title="S")
+    with pytest.raises(LogbookError, match="equipment logbook"):
+        _add(sop, acme_signer)
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def test_the_page_appends_as_the_signed_in_user_whatever_name_is_posted(
+    client, login, logbook, acme_signer
+):
+    login(acme_signer)
+    url = f"/pharma/logbooks/{logbook.uid}/"
+    response = client.post(url, {"date": _day(1), "time": "07:15", "activity": "cleaning",
+                                 "password": PASSWORD, "performer_name": "Someone Else",
+                                 "performed_by": "Someone Else"}, follow=True)  # fmt: skip
+    page = response.content.decode()
+    assert "Entry 1 recorded." in page and "Someone Else" not in page
+    entry = LogbookEntry.objects.get()
+    assert entry.performer_name == "Quinn QA" and entry.signed_at is not None
+
+
+def test_the_page_refuses_25_99_with_a_clear_message_and_keeps_what_was_typed(
+    client, login, logbook, acme_signer
+):
+    login(acme_signer)
+    response = client.post(f"/pharma/logbooks/{logbook.uid}/", {
+        "date": _day(1), "time": "25:99", "activity": "production", "batch": "B-0042"})  # fmt: skip
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "“25:99” is not a time of day" in page and 'value="B-0042"' in page
+    assert not LogbookEntry.objects.exists()
+
+
+def test_correct_and_verify_through_the_pages(client, login, logbook, acme_signer, vera_verifier):
+    entry = _add(logbook, acme_signer, batch="B-0042")
+    login(acme_signer)
+    form = client.get(f"/pharma/logbook-entries/{entry.uid}/correct/")
+    assert 'value="B-0042"' in form.content.decode()
+    response = client.post(f"/pharma/logbook-entries/{entry.uid}/correct/", {
+        "date": _day(2), "time": "08:00", "activity": "production", "batch": "B-0043",
+        "reason": "Batch number mistyped"}, follow=True)  # fmt: skip
+    page = response.content.decode()
+    assert "Correction of entry 1</strong>: Batch number mistyped" in page
+    assert "Corrected by entry 2" in page
+    client.logout()
+    login(vera_verifier)
+    fix = LogbookEntry.objects.get(sequence=2)
+    response = client.post(f"/pharma/logbook-entries/{fix.uid}/verify/", {"password": PASSWORD},
+                           follow=True)  # fmt: skip
+    assert "Entry 2 verified." in response.content.decode()
+
+
+def test_another_organisation_gets_404(client, login, logbook, acme_signer, globex_qa):
+    entry = _add(logbook, acme_signer)
+    login(globex_qa)
+    assert client.get(f"/pharma/logbooks/{logbook.uid}/").status_code == 404
+    assert client.post(f"/pharma/logbooks/{logbook.uid}/", {
+        "date": _day(1), "time": "08:00", "activity": "production"}).status_code == 404  # fmt: skip
+    assert client.get(f"/pharma/logbook-entries/{entry.uid}/correct/").status_code == 404
+    assert client.post(f"/pharma/logbook-entries/{entry.uid}/verify/",
+                       {"password": PASSWORD}).status_code == 404  # fmt: skip
+    assert LogbookEntry.objects.count() == 1 and not hasattr(entry, "verification")
+
+
+def test_a_document_of_another_kind_has_no_logbook_page(client, login, acme, acme_signer):
+    sop = documents.document_create(organisation=acme, user=acme_signer, kind="sop", title="S")
+    login(acme_signer)
+    assert client.get(f"/pharma/logbooks/{sop.uid}/").status_code == 404
+
+
+def test_the_logbook_page_takes_the_same_queries_for_3_or_30_entries(
+    client, login, logbook, acme_signer, vera_verifier, django_assert_max_num_queries
+):
+    login(acme_signer)
+    url = f"/pharma/logbooks/{logbook.uid}/"
+    for n in range(30):
+        entry = _add(logbook, acme_signer, days_ago=3, time=f"{n // 60:02d}:{n % 60:02d}")
+        if n % 3 == 0:
+            entry_verify(entry=entry, user=vera_verifier, password=PASSWORD)
+        if n % 5 == 0:
+            _add(logbook, acme_signer, days_ago=3, time="00:00", corrects=entry, reason="Typo")
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    assert response.content.decode().count("Correction of entry") == 6
