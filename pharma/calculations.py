@@ -10,13 +10,17 @@ A calculation that lacks inputs says which, rather than failing: a draft is ofte
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 
 from pharma import calculators as calc
+from pharma import kinds
 from pharma.calculators import Calculation
 from pharma.kinds import Kind
 from pharma.models import Organisation
+from pharma.numbers import NumberError, parse_number, plain
 from pharma.qa_settings import qa_setting
 
 
@@ -29,6 +33,9 @@ class CalcView:
     lines: list[str] = field(default_factory=list)  # inputs and intermediate values
     result: str = ""
     error: str = ""  # why it could not be worked out (missing or invalid inputs)
+    warnings: list[str] = field(default_factory=list)  # worked out, but read with care
+    # The result as numbers, by key ("maco", "swab_limit" …): {"value": "1.25", "unit": "mg"}.
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 CALCULATIONS: dict[str, Callable[[dict, Organisation | None], list[CalcView]]] = {}
@@ -49,6 +56,23 @@ def for_document(kind: Kind, content: dict, organisation: Organisation | None) -
         if function is not None:
             views.extend(function(content, organisation))
     return views
+
+
+def for_revision(revision) -> list[CalcView]:
+    """What `revision` shows: the calculations frozen at its approval, else worked out now."""
+    frozen = (revision.frozen or {}).get("calculations")
+    if frozen is not None:
+        return [CalcView(**view) for view in frozen]
+    document = revision.document
+    return for_document(kinds.get(document.kind), revision.content, document.organisation)
+
+
+def as_json(views: list[CalcView]) -> list[dict]:
+    return [asdict(view) for view in views]
+
+
+def _values(calc: Calculation) -> dict[str, dict[str, str]]:
+    return {calc.key: {"value": str(calc.value), "unit": calc.unit}}
 
 
 # --- Shared helpers ----------------------------------------------------------------------
@@ -77,6 +101,7 @@ def _view(calc: Calculation, title: str | None = None) -> CalcView:
         formula=calc.formula,
         lines=lines,
         result=f"{calc.result.symbol} = {calc.result.display()}",
+        values=_values(calc),
     )
 
 
@@ -156,14 +181,27 @@ def _maco(content: dict, organisation: Organisation | None) -> list[CalcView]:
             "Governing MACO (the lowest criterion)",
             lines=list(selection.notes),
             result=f"{governing.title}: {governing.result.display()}",
+            values={"maco": {"value": str(governing.value), "unit": governing.unit}},
         )
     )
-    views += _residue_limits(content, acceptance, governing)
-    views += _matrix(products, acceptance, organisation, safety)
+    matrix_view, worst = _matrix(products, acceptance, organisation, safety)
+    basis, warnings = governing, []
+    if worst is not None and worst.selection.governing.value < governing.value:
+        # Limits follow the worst case of the whole train (APIC), not the pair named.
+        basis = worst.selection.governing
+        warnings.append(
+            f"The named change {previous.get('name')} → {following.get('name')} is not the "
+            f"worst case: residue limits use {worst.previous} → {worst.next} "
+            f"(MACO {basis.result.display()})."
+        )
+    views += _residue_limits(content, acceptance, basis, warnings)
+    views += matrix_view
     return views
 
 
-def _residue_limits(content: dict, acceptance: dict, maco: Calculation) -> list[CalcView]:
+def _residue_limits(
+    content: dict, acceptance: dict, maco: Calculation, warnings: list[str]
+) -> list[CalcView]:
     views = []
     recovery = _num(_section(content, "analytics").get("recovery_pct"))
     shared = _num(acceptance.get("shared_area_cm2"))
@@ -189,16 +227,59 @@ def _residue_limits(content: dict, acceptance: dict, maco: Calculation) -> list[
         if not needed:
             continue
         try:
-            views.append(_view(make(), title))
+            view = _view(make(), title)
         except calc.CalculationError as exc:
             views.append(CalcView(title, error=_problem(exc)))
+            continue
+        views.append(replace(view, warnings=[*warnings, *_limit_warnings(content, view)]))
     return views
 
 
-def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
-    """Every previous -> next pair on the train, when there are several products."""
+def _limit_warnings(content: dict, view: CalcView) -> list[str]:
+    """What makes a residue limit less safe than it looks: a total area below the sum of the
+    equipment's areas (the limit per area would be too high), a method that cannot quantify
+    down to the limit."""
+    warnings = []
+    acceptance = _section(content, "acceptance")
+    shared = _num(acceptance.get("shared_area_cm2"))
+    areas = [
+        r["area_cm2"]
+        for r in _rows(content, "equipment", "train")
+        if isinstance(r.get("area_cm2"), int | float)
+    ]
+    if shared is not None and areas and sum(areas) > shared:
+        warnings.append(
+            f"The total shared area ({plain(shared)} cm²) is less than the sum of the equipment "
+            f"train's areas ({plain(sum(areas))} cm²): the limit per area is too high. Use at "
+            "least the sum."
+        )
+    loq = _section(content, "analytics").get("loq")
+    limit = next(iter(view.values.values()), None)
+    loq_value = _quantity_in(str(loq or ""), limit["unit"] if limit else "")
+    if limit and loq_value is not None and loq_value > Decimal(limit["value"]):
+        warnings.append(
+            f"The method's LOQ ({loq}) is above the limit ({plain(Decimal(limit['value']))} "
+            f"{limit['unit']}): results at the limit cannot be quantified."
+        )
+    return warnings
+
+
+def _quantity_in(text: str, unit: str) -> Decimal | None:
+    """The number in `text` ("0.5 µg/swab") when it is stated in `unit`, else None."""
+    match = re.fullmatch(r"\s*([0-9][0-9.,]*)\s*(\S+)\s*", text)
+    if not match or not unit or match.group(2) != unit:
+        return None
+    try:
+        return parse_number(match.group(1))
+    except NumberError:
+        return None
+
+
+def _matrix(products, acceptance, organisation, safety) -> tuple[list[CalcView], object]:
+    """Every previous -> next pair on the train, when there are several products, and the
+    worst pair (None when there is no matrix)."""
     if len(products) < 2:
-        return []
+        return [], None
     try:
         matrix = calc.maco_matrix(
             [
@@ -216,7 +297,7 @@ def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
             ppm=qa_setting(organisation, "maco_ppm"),
         )
     except calc.CalculationError as exc:
-        return [CalcView("MACO for every product change", error=_problem(exc))]
+        return [CalcView("MACO for every product change", error=_problem(exc))], None
     lines = [
         f"{pair.previous} → {pair.next}: {pair.selection.governing.result.display()} "
         f"({pair.selection.governing.title})"
@@ -229,8 +310,14 @@ def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
             lines=lines,
             result=f"Worst case {worst.previous} → {worst.next}: "
             f"{worst.selection.governing.result.display()}",
+            values={
+                "maco_worst_case": {
+                    "value": str(worst.selection.governing.value),
+                    "unit": worst.selection.governing.unit,
+                }
+            },
         )
-    ]
+    ], worst
 
 
 # --- HVAC --------------------------------------------------------------------------------

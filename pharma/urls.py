@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/<uuid:uid>/withdraw/", documents.document_withdraw, name="document_withdraw"),
     path("documents/<uuid:uid>/sign/", documents.document_sign, name="document_sign"),
     path("documents/<uuid:uid>/pdf/", documents.document_pdf, name="document_pdf"),
+    path("documents/<uuid:uid>/compare/", documents.document_compare, name="document_compare"),
     path(
         "documents/<uuid:uid>/revisions/<int:number>/",
         documents.document_detail,

@@ -45,12 +45,39 @@ def test_the_lowest_maco_criterion_governs_and_sets_the_swab_limit(acme):
     assert "120,000 mg" in results and "2,400 mg" in results and "1,200 mg" in results
     governing = _by_title(views, "Governing MACO")
     assert "ppm" in governing.result and "1,200 mg" in governing.result
-    # Swab: 1,200 mg x 1,000 ug/mg x 25 cm2 / 120,000 cm2 = 250 ug, x 80 % recovery = 200 ug.
-    assert "200" in _by_title(views, "Limit per swab").result
-    # Rinse: 1,200 mg / 200 L = 6 mg/L = 6 ug/mL, x 80 % = 4.8 ug/mL.
-    assert "4.8" in _by_title(views, "Rinse limit").result
     matrix = _by_title(views, "MACO for every product change")
     assert "Alphamab → Betazole" in " ".join(matrix.lines)
+
+
+def test_swab_and_rinse_limits_use_the_worst_case_of_the_matrix_with_a_warning(acme):
+    """Finding 4: the limits used the named previous -> next pair, not the worst case."""
+    views = for_document(CV, _cleaning(), acme)
+    # Named pair Alphamab -> Betazole: MACO 1,200 mg (10 ppm of 120 kg).
+    # Worst case Betazole -> Alphamab: 10 ppm of the 80 kg batch = 800 mg (health-based
+    # 2 x 80,000,000 / 200 = 800,000 mg; dose-based 50 x 80,000,000 / (1000 x 200) = 20,000 mg).
+    assert "800 mg" in _by_title(views, "MACO for every product change").result
+    swab = _by_title(views, "Limit per swab")
+    # 800 mg x 1,000 ug/mg x 25 cm2 / 120,000 cm2 = 166.67 ug, x 80 % recovery = 133.3 ug.
+    assert swab.result == "L_swab = 133.3 µg/swab"
+    assert any("not the worst case" in w and "Betazole → Alphamab" in w for w in swab.warnings)
+    # Rinse: 800 mg / 200 L = 4 ug/mL, x 80 % = 3.2 ug/mL.
+    assert _by_title(views, "Rinse limit").result == "C_rinse = 3.2 µg/mL"
+    # Named as the worst case, the same limits come without the warning.
+    named = for_document(CV, _cleaning(previous_product="Betazole", next_product="Alphamab"), acme)
+    assert _by_title(named, "Limit per swab").result == "L_swab = 133.3 µg/swab"
+    assert not any("worst case" in w for w in _by_title(named, "Limit per swab").warnings)
+
+
+def test_a_shared_area_below_the_equipment_areas_and_a_loq_above_the_limit_warn(acme):
+    content = _cleaning(shared_area_cm2=1000)
+    content["equipment"]["train"] = [{"equipment_id": "G1", "description": "Granulator",
+                                      "area_cm2": 900}, {"equipment_id": "D1",
+                                      "description": "Dryer", "area_cm2": 400}]  # fmt: skip
+    content["analytics"]["loq"] = "20000 µg/swab"
+    swab = _by_title(for_document(CV, content, acme), "Limit per swab")
+    assert any("less than the sum of the equipment train's areas (1,300 cm²)" in w
+               for w in swab.warnings)  # fmt: skip
+    assert any("LOQ (20000 µg/swab) is above the limit" in w for w in swab.warnings)
 
 
 def test_the_organisation_setting_changes_the_ppm_criterion(acme):

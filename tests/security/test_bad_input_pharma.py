@@ -36,7 +36,9 @@ def _editor_fields() -> list[str]:
 FORMS = {
     "documents": ("post", ["kind", "title"]),
     "document_edit": ("post", _editor_fields()),
-    "document_sign": ("post", ["meaning", "password"]),
+    "document_sign": ("post", ["meaning", "user_id", "password"]),
+    "document_submit": ("post", ["reviewers", "approvers"]),
+    "document_compare": ("get", ["from", "to"]),
     "compliance": ("post", ["document", "kind"]),
     "pathways": ("post", ["step", *PathwayForm().fields]),
     "assistant": ("post", ["question", "authority", "region"]),
@@ -47,7 +49,6 @@ NO_INPUT = {
     "invitation",  # fuzzed below, as the anonymous visitor it is for
     "drug_detail",
     "document_detail",
-    "document_submit",
     "document_withdraw",
     "document_pdf",
     "document_revision",
@@ -63,7 +64,9 @@ GOOD = {
     "region": ["EU"],
     "page": ["2", "-1", "last"],
     "add_row": ["products.products", "nope.nope"],
-    "f-cleaning-dirty_hold_h": ["48", "1e3", "1,000"],
+    "f-cleaning-dirty_hold_h": ["48", "1e3", "1,000", "0,012", "185.000"],
+    "from": ["1", "999999999999999999999"],
+    "to": ["1", "-1"],
 }
 
 
