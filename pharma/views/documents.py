@@ -269,6 +269,7 @@ def document_sign(request: HttpRequest, uid) -> HttpResponse:
         status = 403 if request.method == "POST" else 200
         return render(request, "pharma/documents/sign.html", context, status=status)
     first = not request.session.get(SIGNED_IN_SESSION)
+    signed_version = revision.version
     form = SignForm(request.POST or None, first_in_session=first)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,10 +284,15 @@ def document_sign(request: HttpRequest, uid) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             request.session[SIGNED_IN_SESSION] = True
+            issued = (
+                f" It is approved and issued as version {revision.version}."
+                if revision.status == DocumentStatus.APPROVED
+                else ""
+            )
             messages.success(
                 request,
-                f"Signed version {revision.version} as "
-                f"{signature.get_meaning_display().lower()} ({signature.get_role_display()}).",
+                f"Signed version {signed_version} as {signature.get_meaning_display().lower()} "
+                f"({signature.get_role_display()}).{issued}",
             )
             return redirect("pharma:document_detail", uid=document.uid)
     return render(
