@@ -320,12 +320,75 @@ def _matrix(products, acceptance, organisation, safety) -> tuple[list[CalcView],
     ], worst
 
 
+@calculation("cleaning_agent")
+def _cleaning_agent(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    """EU GMP Annex 15 §10.6: limits should be established for the removal of any cleaning
+    agent used; its MACO is health-based on its own PDE / ADE, against the next product of the
+    train with the smallest batch per daily dose (the worst case)."""
+    cleaning = _section(content, "cleaning")
+    agent = str(cleaning.get("agent") or "").strip()
+    if not agent:
+        return []
+    title = f"Cleaning agent residue limit ({agent})"
+    pde = _num(cleaning.get("agent_pde_mg_day"))
+    if pde is None:
+        return [
+            CalcView(
+                title,
+                error=f"Give the PDE / ADE of {agent} (Cleaning section) to set its residue "
+                "limit: EU GMP Annex 15 §10.6 asks for limits for every cleaning agent used.",
+            )
+        ]
+    candidates = [
+        p
+        for p in _rows(content, "products", "products")
+        if isinstance(p.get("batch_size_kg"), int | float)
+        and isinstance(p.get("max_dose_mg_day"), int | float)
+        and p["max_dose_mg_day"] > 0
+    ]
+    if not candidates:
+        return [CalcView(title, error="Give each product's batch size and maximum daily dose.")]
+    worst = min(candidates, key=lambda p: p["batch_size_kg"] / p["max_dose_mg_day"])
+    try:
+        maco = calc.maco_health_based(
+            pde_prev_mg_per_day=pde,
+            mbs_next_kg=worst["batch_size_kg"],
+            tdd_next_mg_per_day=worst["max_dose_mg_day"],
+        )
+    except calc.CalculationError as exc:
+        return [CalcView(title, error=_problem(exc))]
+    view = _view(maco, title)
+    view = replace(
+        view,
+        lines=[f"Next product (worst case): {worst.get('name')}", *view.lines],
+        values={"cleaning_agent_maco": view.values[maco.key]},
+    )
+    views = [view]
+    acceptance = _section(content, "acceptance")
+    swab, shared = _num(acceptance.get("swab_area_cm2")), _num(acceptance.get("shared_area_cm2"))
+    if swab is not None and shared is not None:
+        try:
+            limit = calc.swab_limit(
+                maco_mg=maco,
+                swab_area_cm2=swab,
+                shared_area_cm2=shared,
+                recovery_percent=_num(_section(content, "analytics").get("recovery_pct")),
+            )
+        except calc.CalculationError as exc:
+            return [*views, CalcView(f"{agent}: limit per swab", error=_problem(exc))]
+        swab_view = _view(limit, f"{agent}: limit per swab")
+        views.append(
+            replace(swab_view, values={"cleaning_agent_swab_limit": swab_view.values[limit.key]})
+        )
+    return views
+
+
 # --- HVAC --------------------------------------------------------------------------------
 
 
 @calculation("ach")
 def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
-    lines, errors = [], []
+    lines, errors, failed = [], [], 0
     for room in _rows(content, "rooms", "rooms"):
         flow, volume = _num(room.get("supply_m3h")), _num(room.get("volume_m3"))
         if flow is None or volume is None:
@@ -335,7 +398,13 @@ def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
         except calc.CalculationError as exc:
             errors.append(f"{room.get('room', '?')}: {_problem(exc)}")
             continue
-        lines.append(f"{room.get('room', '?')}: {result.substituted} = {result.result.display()}")
+        line = f"{room.get('room', '?')}: {result.substituted} = {result.result.display()}"
+        required = _num(room.get("ach_urs"))
+        if required is not None:
+            met = result.value >= Decimal(str(required))
+            line += f"; URS requires ≥ {plain(required)} /h: {'met' if met else 'NOT MET'}"
+            failed += not met
+        lines.append(line)
     if not lines and not errors:
         return []
     return [
@@ -343,6 +412,7 @@ def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
             "Air changes per hour",
             formula="ACH = Q / V",
             lines=lines + errors,
+            result=f"{failed} room(s) below the URS air change rate" if failed else "",
         )
     ]
 
@@ -360,12 +430,15 @@ def _iso(content: dict, organisation: Organisation | None) -> list[CalcView]:
         if room is None or _num(room.get("iso_class")) is None:
             views.append(CalcView(title, error=f"Room {room_id} needs an ISO class in Rooms."))
             continue
-        locations = [
-            calc.LocationCounts(str(r.get("location") or "?"), size, [value])
-            for r in rows
-            for size, value in (("0.5", _num(r.get("count_05"))), ("5", _num(r.get("count_5"))))
-            if value is not None
-        ]
+        try:
+            locations, notes, short = _classifying_counts(rows, room["iso_class"])
+        except calc.CalculationError as exc:
+            views.append(CalcView(title, error=_problem(exc)))
+            continue
+        if not locations:
+            error = "No counts at a size this class is classified by (≥0.5 µm)."
+            views.append(CalcView(title, lines=notes, error=error))
+            continue
         try:
             check = calc.cleanroom_counts_check(
                 iso_class=room["iso_class"],
@@ -385,16 +458,61 @@ def _iso(content: dict, organisation: Organisation | None) -> list[CalcView]:
                 f"Locations sampled: {len({r.location for r in check.locations})} "
                 f"(minimum {check.minimum_locations} for the floor area)"
             )
-        lines += list(check.notes)
+        lines += list(check.notes) + notes
         views.append(
             CalcView(
                 title,
                 formula="Cn = 10^N × (0.1 / D)^2.08",
                 lines=lines,
-                result="Pass" if check.passed else "Fail",
+                result="Not classified: sample volume too small"
+                if short
+                else "Pass"
+                if check.passed
+                else "Fail",
             )
         )
     return views
+
+
+def _classifying_counts(rows: list[dict], iso_class) -> tuple[list, list[str], bool]:
+    """The counts that classify the room, notes on those that do not (a ≥5 µm count in
+    ISO 5 is recorded, not classified: Table 1 footnote e), and whether a sample was too
+    small to classify."""
+    locations, notes, short = [], [], False
+    for r in rows:
+        where = str(r.get("location") or "?")
+        for size, value in (("0.5", _num(r.get("count_05"))), ("5", _num(r.get("count_5")))):
+            if value is None:
+                continue
+            limit = calc.iso_class_limit(iso_class, size)
+            if not limit.applicable:
+                notes.append(
+                    f"{where}, ≥{size} µm: {plain(value)} /m³ recorded, not used to classify "
+                    f"ISO {plain(iso_class)}. {limit.reason}"
+                )
+                continue
+            locations.append(calc.LocationCounts(where, size, [value]))
+            volume_note = _sample_volume_note(r, limit)
+            short = short or bool(volume_note)
+            notes += volume_note
+    return locations, notes, short
+
+
+def _sample_volume_note(row: dict, limit) -> list[str]:
+    """ISO 14644-1 A.4.4: each sample at least 20 particles at the class limit of the
+    largest size considered, Vs = 20 / Cn x 1000 L, and never under 2 L."""
+    volume = _num(row.get("sample_l"))
+    if volume is None:
+        return []
+    needed = max(Decimal(20) / Decimal(limit.limit) * 1000, Decimal(2))
+    if Decimal(str(volume)) >= needed:
+        return []
+    return [
+        f"{row.get('location') or '?'}: sample volume {plain(volume)} L is below the "
+        f"{plain(needed.quantize(Decimal('0.1')))} L ISO 14644-1 A.4.4 asks for at "
+        f"≥{plain(limit.particle_size_um)} µm (20 / Cn × 1000 L, at least 2 L): the count does "
+        "not classify."
+    ]
 
 
 @calculation("pressure_cascade")
@@ -489,17 +607,79 @@ def _water_limits(content: dict, organisation: Organisation | None) -> list[Calc
     results = _rows(content, "results", "results")
     if not results:
         return []
+    system = _section(content, "system")
+    grade = system.get("grade") or "PW"
+    water_type = calc.judged_as(grade)
+    book = system.get("pharmacopoeia") or "USP"
+    conductivity = [r for r in results if str(r.get("parameter", "")).lower() == "conductivity"]
+    others = [r for r in results if r not in conductivity]
+    views = _water_results(content, organisation, others, water_type) if others else []
+    if conductivity:
+        views.append(_conductivity(conductivity, water_type, book))
+    if grade == "HPW" and views:
+        views[0] = replace(
+            views[0], lines=["HPW is judged against the WFI limits.", *views[0].lines]
+        )
+    return views
+
+
+def _conductivity(results: list[dict], water_type, book: str) -> CalcView:
+    """Conductivity depends on temperature: each result against the limit for its own."""
+    title = f"Conductivity against temperature ({book})"
+    lines, staged, missing = [], 0, []
+    for row in results:
+        where = f"{row.get('point', '?')} {row.get('date', '')}".strip()
+        if _num(row.get("temp_c")) is None or _num(row.get("value")) is None:
+            missing.append(where)
+            continue
+        try:
+            check = calc.conductivity_check(
+                conductivity_us_cm=row["value"],
+                temperature_c=row["temp_c"],
+                water_type=water_type,
+                pharmacopoeia=book,
+            )
+        except calc.CalculationError as exc:
+            return CalcView(title, error=f"{where}: {_problem(exc)}")
+        staged += not check.passed
+        lines.append(
+            f"{where}: {plain(check.value)} µS/cm at {plain(check.temperature_c)} °C against "
+            f"{check.limit} µS/cm ({check.table_temperature}): {check.verdict}"
+        )
+    if missing:
+        return CalcView(
+            title,
+            error=f"Give the water temperature of each conductivity result ({', '.join(missing)}):"
+            " the limit depends on it.",
+        )
+    failing = "need stages 2 and 3" if book == "USP" or water_type == "WFI" else "above the limit"
+    return CalcView(
+        title,
+        lines=[*lines, f"Reference: {check.source}"],
+        result="All within the limit for their temperature"
+        if not staged
+        else f"{staged} result(s) {failing}",
+    )
+
+
+def _water_results(content, organisation, results, water_type) -> list[CalcView]:
     title = "Results against alert and action levels"
-    grade = _section(content, "system").get("grade") or "PW"
     try:
         limits = calc.usp_water_limits(
-            "WFI" if grade == "WFI" else "PW",
-            alerts=qa_setting(organisation, "water_alert_levels"),
+            water_type,
+            alerts={
+                k: v
+                for k, v in (qa_setting(organisation, "water_alert_levels") or {}).items()
+                if k != "conductivity"  # judged against its temperature table instead
+            },
         )
+        limits.pop(calc.WaterParameter.CONDUCTIVITY, None)
         for row in _rows(content, "limits", "limits"):  # the protocol's own limits win
             if _num(row.get("action")) is None:
                 continue
             parameter = calc.WaterParameter(str(row.get("parameter", "")).lower())
+            if parameter == calc.WaterParameter.CONDUCTIVITY:
+                continue
             default = limits.get(parameter)
             limits[parameter] = calc.WaterLimit(
                 parameter,

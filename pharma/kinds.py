@@ -158,7 +158,7 @@ CLEANING_VALIDATION = Kind(
     prefix="CVP",
     summary="Protocol to show that a cleaning procedure removes product residues, cleaning "
     "agents and micro-organisms from shared equipment to below justified limits.",
-    calculators=("maco",),
+    calculators=("maco", "cleaning_agent"),
     sections=(
         _PURPOSE,
         _RESPONSIBILITIES,
@@ -206,6 +206,8 @@ CLEANING_VALIDATION = Kind(
             fields=(
                 _f("sop", "Cleaning SOP reference", required=True),
                 _f("agent", "Cleaning agent"),
+                _f("agent_pde_mg_day", "Cleaning agent PDE / ADE", "number", unit="mg/day",
+                   low=1e-6, high=1e5, help="Sets the agent's residue limit (Annex 15 §10.6)"),
                 _f("method", "Method", "choice", choices=("Manual", "Semi-automated", "CIP")),
                 _f("dirty_hold_h", "Dirty hold time (end of production to cleaning)", "number", unit="h"),
                 _f("clean_hold_h", "Clean hold time (cleaning to next use)", "number", unit="h"),
@@ -407,6 +409,8 @@ HVAC = Kind(
                         _f("volume_m3", "Volume", "number", unit="m³", low=0.1, high=1e6),
                         _f("supply_m3h", "Supply airflow", "number", unit="m³/h", low=0, high=1e7),
                         _f("pressure_pa", "Pressure", "number", unit="Pa", low=-1000, high=1000),
+                        _f("ach_urs", "Air changes required (URS)", "number", unit="/h",
+                           low=0, high=1000),
                         _f("flows_to", "Air flows to (less clean room)"),
                     ),
                     min_rows=1,
@@ -425,6 +429,7 @@ HVAC = Kind(
                         _f("location", "Location", required=True),
                         _f("count_05", "≥0.5 µm", "number", unit="/m³", low=0, high=1e10),
                         _f("count_5", "≥5 µm", "number", unit="/m³", low=0, high=1e10),
+                        _f("sample_l", "Sample volume", "number", unit="L", low=0, high=1e5),
                     ),
                 ),
             ),
@@ -483,6 +488,8 @@ WATER = Kind(
             "System description",
             fields=(
                 _f("grade", "Water grade", "choice", required=True, choices=("PW", "WFI", "HPW")),
+                _f("pharmacopoeia", "Pharmacopoeia the limits come from", "choice",
+                   choices=("USP", "Ph. Eur."), help="USP unless chosen"),
                 _f("generation", "Generation (e.g. RO/EDI, distillation)", "textarea", required=True),
                 _f("storage", "Storage and distribution loop", "textarea"),
                 _f("start_date", "Phase 1 start date", "date"),
@@ -539,6 +546,8 @@ WATER = Kind(
                         _f("parameter", "Parameter", "choice", required=True,
                            choices=("TOC", "Conductivity", "Bioburden", "Endotoxin")),
                         _f("value", "Value", "number", required=True),
+                        _f("temp_c", "Water temperature (conductivity)", "number", unit="°C",
+                           low=0, high=100),
                     ),
                 ),
             ),

@@ -46,6 +46,8 @@ Water system
   `water_sampling_plan` → `WaterSamplingPlan` (``phases`` of `SamplingPhase`, ``schedule()``)
   `usp_water_limits` → ``{WaterParameter: WaterLimit}``
   `assess_water_results` → `WaterAssessment` (``results``, ``summaries``, ``excursions``)
+  `conductivity_check` → `ConductivityCheck` (stage 1 limit for the temperature, ``verdict``)
+  `judged_as` → the `WaterType` whose limits a grade is judged by (HPW as WFI)
 """
 
 # ruff: noqa: RUF002, RUF003 - printed formulas use ×, −, – and µ on purpose
@@ -90,6 +92,8 @@ from pharma.calculators.hvac import (
 )
 from pharma.calculators.water import (
     ClassifiedResult,
+    ConductivityCheck,
+    Pharmacopoeia,
     SamplingPhase,
     WaterAssessment,
     WaterLimit,
@@ -100,6 +104,8 @@ from pharma.calculators.water import (
     WaterSummary,
     WaterType,
     assess_water_results,
+    conductivity_check,
+    judged_as,
     usp_water_limits,
     water_sampling_plan,
 )
@@ -110,6 +116,7 @@ __all__ = [
     "CascadeCheck",
     "CascadeStep",
     "ClassifiedResult",
+    "ConductivityCheck",
     "CountsCheck",
     "DifferentialCheck",
     "DifferentialStatus",
@@ -120,6 +127,7 @@ __all__ = [
     "MacoSelection",
     "Number",
     "ParticleLimit",
+    "Pharmacopoeia",
     "Product",
     "Quantity",
     "SamplingPhase",
@@ -134,8 +142,10 @@ __all__ = [
     "air_changes_per_hour",
     "assess_water_results",
     "cleanroom_counts_check",
+    "conductivity_check",
     "iso_class_limit",
     "iso_class_table",
+    "judged_as",
     "maco_dose_based",
     "maco_governing",
     "maco_health_based",

@@ -7,13 +7,12 @@ them.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import (
-    Decimal,
-)
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from pharma.calculators.core import (
@@ -22,6 +21,7 @@ from pharma.calculators.core import (
     _decimal_context,
     _name,
     _non_negative,
+    _number,
     _positive,
     _whole,
 )
@@ -172,6 +172,12 @@ class WaterParameter(StrEnum):
 class WaterType(StrEnum):
     PW = "PW"
     WFI = "WFI"
+
+
+def judged_as(grade: str) -> WaterType:
+    """The limits a water grade is judged against: highly purified water (Ph. Eur. 1927)
+    meets the same limits as WFI, so it is never judged as purified water."""
+    return WaterType.WFI if str(grade).strip().upper() in ("WFI", "HPW") else WaterType.PW
 
 
 class WaterStatus(StrEnum):
@@ -380,3 +386,86 @@ def assess_water_results(
             )
         )
     return WaterAssessment(tuple(classified), tuple(summaries))
+
+
+# --- Conductivity against temperature ----------------------------------------------------
+
+# USP <645> (harmonised with Ph. Eur. 2.2.44 for WFI) stage 1: non-temperature-compensated
+# conductivity limits, µS/cm, by water temperature in °C. The limit for a measured
+# temperature is the one at the table temperature not greater than it (no interpolation).
+USP_645_STAGE_1: tuple[tuple[int, str], ...] = (
+    (0, "0.6"), (5, "0.8"), (10, "0.9"), (15, "1.0"), (20, "1.1"), (25, "1.3"), (30, "1.4"),
+    (35, "1.5"), (40, "1.7"), (45, "1.8"), (50, "1.9"), (55, "2.1"), (60, "2.2"), (65, "2.4"),
+    (70, "2.5"), (75, "2.7"), (80, "2.7"), (85, "2.7"), (90, "2.7"), (95, "2.9"), (100, "3.1"),
+)  # fmt: skip
+# Ph. Eur. 0008 Purified water in bulk: conductivity limits, µS/cm, by temperature; values
+# between the tabulated temperatures are interpolated linearly, as the monograph says.
+PH_EUR_PW_CONDUCTIVITY: tuple[tuple[int, str], ...] = (
+    (0, "2.4"), (10, "3.6"), (20, "4.3"), (25, "5.1"), (30, "5.4"), (40, "6.5"), (50, "7.1"),
+    (60, "8.1"), (70, "9.1"), (75, "9.7"), (80, "9.7"), (90, "9.7"), (100, "10.2"),
+)  # fmt: skip
+USP_645 = "USP <645> stage 1 table"
+PH_EUR_PW = "Ph. Eur. 0008 Purified water, conductivity table"
+
+
+class Pharmacopoeia(StrEnum):
+    USP = "USP"
+    PH_EUR = "Ph. Eur."
+
+
+@dataclass(frozen=True)
+class ConductivityCheck:
+    """One conductivity result against the limit for its temperature. Under USP <645> (and
+    Ph. Eur. WFI) a result over the stage 1 limit is not yet a failure: stages 2 and 3 decide."""
+
+    value: Decimal
+    temperature_c: Decimal
+    limit: Decimal
+    table_temperature: str  # "20 °C", or "20–25 °C (interpolated)"
+    source: str
+    staged: bool  # stage 1 of a three-stage test (USP <645>), else a plain limit
+
+    @property
+    def passed(self) -> bool:
+        return self.value <= self.limit
+
+    @property
+    def verdict(self) -> str:
+        if self.passed:
+            return "stage 1 met" if self.staged else "within the limit"
+        if self.staged:
+            return "stage 1 not met: test stages 2 and 3 (USP <645>) before judging"
+        return "above the limit"
+
+
+@_decimal_context
+def conductivity_check(
+    *,
+    conductivity_us_cm: Number,
+    temperature_c: Number,
+    water_type: WaterType | str = WaterType.PW,
+    pharmacopoeia: Pharmacopoeia | str = Pharmacopoeia.USP,
+) -> ConductivityCheck:
+    """A conductivity result (µS/cm, not temperature-compensated) at `temperature_c` against
+    the pharmacopoeia's limit for that temperature: the USP <645> stage 1 table (any water under
+    USP, WFI under Ph. Eur.), or Ph. Eur.'s purified water table, interpolated."""
+    value = _non_negative("conductivity_us_cm", conductivity_us_cm)
+    temperature = _number("temperature_c", temperature_c)
+    if not 0 <= temperature <= 100:
+        raise CalculationError("temperature_c", f"must be 0 to 100 °C (got {temperature} °C).")
+    kind = WaterType(str(water_type).strip().upper())
+    book = Pharmacopoeia(str(pharmacopoeia))
+    if book == Pharmacopoeia.PH_EUR and kind == WaterType.PW:
+        table = [(Decimal(t), Decimal(v)) for t, v in PH_EUR_PW_CONDUCTIVITY]
+        for (t0, v0), (t1, v1) in itertools.pairwise(table):
+            if t0 <= temperature <= t1:
+                limit = v0 + (v1 - v0) * (temperature - t0) / (t1 - t0)
+                limit = limit.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+                at = (
+                    f"{t0}–{t1} °C (interpolated)"
+                    if temperature not in (t0, t1)
+                    else f"{temperature} °C"
+                )
+                return ConductivityCheck(value, temperature, limit, at, PH_EUR_PW, False)
+    row = max((t, v) for t, v in USP_645_STAGE_1 if t <= temperature)
+    return ConductivityCheck(value, temperature, Decimal(row[1]), f"{row[0]} °C", USP_645, True)
