@@ -390,3 +390,32 @@ def revision_issue_pdf(*, revision: Revision, pdf: bytes) -> bytes:
     )
     revision.refresh_from_db(fields=["pdf", "pdf_sha256"])
     return bytes(revision.pdf) if revision.pdf is not None else pdf
+
+
+def review_reminders_send(*, within_days: int = 30) -> int:
+    """Email every organisation's QA administrators its approved revisions whose periodic
+    review is due within `within_days` or overdue; returns the number of emails sent."""
+    from pharma.selectors import reviews_due
+
+    sent = 0
+    for organisation in Organisation.objects.all():
+        due = list(reviews_due(organisation, within_days))
+        admins = list(workflow.members_with(organisation, QARole.QA_ADMIN))
+        if not due or not admins:
+            continue
+        lines = [
+            f"- {r.document.number} {r.document.title}, version {r.version}: review due "
+            f"{r.review_due:%Y-%m-%d}"
+            for r in due
+        ]
+        send_mail(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{len(due)} periodic review(s) due "
+            f"at {organisation.name}",
+            message="These approved documents are due for periodic review:\n\n"
+            + "\n".join(lines)
+            + "\n",
+            from_email=None,
+            recipient_list=[a.email for a in admins],
+        )
+        sent += 1
+    return sent

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from pharma import documents, kinds
 from pharma.calculations import for_revision
-from pharma.document_forms import laid_out
+from pharma.layout import laid_out
 from pharma.models import DocumentStatus, QARole, Revision
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pharma.views import documents, workspace
+from pharma.views import audit, documents, workspace
 from pharma.views import drugs as drug_pages
 from pharma.views.compliance import compliance_check
 from pharma.views.pathways import pathway_helper
@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitations/<str:token>/", workspace.invitation, name="invitation"),
     path("assistant/", workspace.assistant, name="assistant"),
     path("compliance/", compliance_check, name="compliance"),
+    path("audit/", audit.audit_trail, name="audit"),
     path("drugs/", drug_pages.drug_search, name="drugs"),
     path("drugs/<str:key>/", drug_pages.drug_detail, name="drug_detail"),
     path("pathways/", pathway_helper, name="pathways"),

@@ -21,10 +21,10 @@ from pharma import compare, documents, kinds, workflow
 from pharma.calculations import for_revision
 from pharma.document_forms import (
     content_from_post,
-    laid_out,
     with_blank_row,
     with_minimum_rows,
 )
+from pharma.layout import laid_out
 from pharma.models import DocumentStatus, Organisation, QADocument, QARole, Revision, Signature
 from pharma.selectors import organisation_document, organisation_for
 

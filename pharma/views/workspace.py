@@ -13,15 +13,25 @@ from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from pharma import services
 from pharma.forms import AcceptInvitationForm, RegulatoryQuestionForm
-from pharma.models import Invitation
-from pharma.selectors import organisation_for
+from pharma.models import Invitation, QARole
+from pharma.selectors import organisation_for, reviews_due
 
 
 @role_required(Role.PHARMA)
 def home(request: HttpRequest) -> HttpResponse:
     organisation = organisation_for(request.user)
     members = organisation.memberships.select_related("user") if organisation else []
-    return render(request, "pharma/home.html", {"organisation": organisation, "members": members})
+    mine = next((m for m in members if m.user_id == request.user.pk), None)
+    return render(
+        request,
+        "pharma/home.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "qa_admin": bool(mine and QARole.QA_ADMIN in mine.qa_roles),
+            "reviews_due": reviews_due(organisation),
+        },
+    )
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

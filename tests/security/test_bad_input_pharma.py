@@ -46,6 +46,7 @@ FORMS = {
 }
 NO_INPUT = {
     "home",
+    "audit",
     "invitation",  # fuzzed below, as the anonymous visitor it is for
     "drug_detail",
     "document_detail",
