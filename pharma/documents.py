@@ -286,6 +286,11 @@ def revision_sign(
             )
         else:
             refusal = workflow.signing_refusal(revision, user, meaning)
+        if not refusal and meaning == Meaning.APPROVED:
+            # Settings may have changed since submission: an error never reaches a record.
+            problems = submission_problems(revision)
+            if problems:
+                refusal = f"Cannot approve: {problems[0]} Withdraw the revision to fix it."
         if not refusal:
             signature = Signature.objects.create(
                 revision=revision,

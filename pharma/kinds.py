@@ -493,8 +493,8 @@ WATER = Kind(
                 _f("generation", "Generation (e.g. RO/EDI, distillation)", "textarea", required=True),
                 _f("storage", "Storage and distribution loop", "textarea"),
                 _f("start_date", "Phase 1 start date", "date"),
-                _f("phase1_weeks", "Phase 1 duration", "number", unit="weeks", help="2 to 4 weeks"),
-                _f("phase2_weeks", "Phase 2 duration", "number", unit="weeks", help="2 to 4 weeks"),
+                _f("phase1_weeks", "Phase 1 duration", "number", unit="weeks", help="2 to 4 weeks", low=2, high=4),
+                _f("phase2_weeks", "Phase 2 duration", "number", unit="weeks", help="2 to 4 weeks", low=2, high=4),
             ),
         ),
         Section(

@@ -33,6 +33,15 @@ def complete_content(kind: Kind, rows: int = 2) -> dict:
         content["acceptance"]["previous_product"] = content["products"]["products"][0]["name"]
         content["acceptance"]["next_product"] = content["products"]["products"][-1]["name"]
         content["acceptance"]["shared_area_cm2"] = 1000
+    if kind.key == "hvac_qualification":  # the first room's air flows to the second
+        rooms = content["rooms"]["rooms"]
+        for room, following in zip(rooms, [*rooms[1:], None], strict=True):
+            room["flows_to"] = following["room"] if following else ""
+            room["pressure_pa"] = 10 * len(rooms) - rooms.index(room) * 5
+    if kind.key == "water_validation":  # an alert level sits below its action level
+        for row in content["limits"]["limits"]:
+            row.update(alert=row["action"] / 2, unit="ppb")  # the parameter is TOC
+        content["points"]["points"][0]["type"] = "Point of use"
     return content
 
 

@@ -348,3 +348,39 @@ def test_document_changes_and_signatures_are_audited(protocol, team):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pharma_signature")
         assert cursor.fetchone()[0] == 3
+
+
+def test_a_calculation_that_breaks_after_submission_blocks_approval(protocol, team, acme):
+    """An error string must never be printed in an approved PDF (finding 5)."""
+    author, reviewer, approver = team
+    hvac = documents.document_create(
+        organisation=acme, user=author, kind="hvac_qualification", title="Suite 1"
+    )
+    content = complete_content(kinds.get("hvac_qualification"))
+    content["system"]["min_dp_pa"] = ""  # the organisation's setting supplies it
+    acme.qa_settings = {"min_pressure_differential_pa": 10}
+    acme.save()
+    revision = documents.revision_save(document=hvac, user=author, content=content, reason="x")
+    documents.revision_submit(
+        revision=revision, user=author, reviewers=[reviewer], approvers=[approver]
+    )
+    for user, meaning in ((author, "authored"), (reviewer, "reviewed")):
+        documents.revision_sign(revision=revision, user=user, password=PASSWORD, meaning=meaning)
+    acme.qa_settings = {}
+    acme.save()
+    with pytest.raises(documents.DocumentError, match="Cannot approve: Pressure cascade"):
+        documents.revision_sign(
+            revision=revision, user=approver, password=PASSWORD, meaning="approved"
+        )
+    revision.refresh_from_db()
+    assert revision.status == DocumentStatus.IN_REVIEW and not revision.frozen
+
+
+@pytest.mark.parametrize("kind", sorted(kinds.KINDS))
+def test_every_kind_filled_in_consistently_goes_to_review(kind, acme, team):
+    document = documents.document_create(organisation=acme, user=team[0], kind=kind, title="T")
+    revision = documents.revision_save(
+        document=document, user=team[0], content=complete_content(kinds.get(kind)), reason="x"
+    )
+    assert documents.submission_problems(revision) == []
+    assert _submit(revision, team).status == DocumentStatus.IN_REVIEW
