@@ -12,6 +12,7 @@ urlpatterns = [
     path("assistant/", workspace.assistant, name="assistant"),
     path("compliance/", compliance_check, name="compliance"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("members/", workspace.members, name="members"),
     path("drugs/", drug_pages.drug_search, name="drugs"),
     path("drugs/<str:key>/", drug_pages.drug_detail, name="drug_detail"),
     path("pathways/", pathway_helper, name="pathways"),

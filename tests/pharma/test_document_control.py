@@ -99,3 +99,35 @@ def test_comparing_revisions_lists_what_changed(client, login, approved, acme_si
     page = client.get(f"/pharma/documents/{approved.document.uid}/compare/").content.decode()
     assert "Version 1.0 → version 1.1" in page and "1 change" in page
     assert "Number of consecutive cleaning cycles" in page
+
+
+def test_a_qa_admin_sets_roles_and_the_last_admin_stays(client, login, acme_qa_admin, acme_signer):
+    login(acme_qa_admin)
+    quinn = Membership.objects.get(user=acme_signer)
+    response = client.post(
+        "/pharma/members/", {"membership": quinn.pk, "roles": ["author", "reviewer", "king"]}
+    )
+    assert response.status_code == 302
+    quinn.refresh_from_db()
+    assert quinn.qa_roles == ["author", "reviewer"]
+    me = Membership.objects.get(user=acme_qa_admin)
+    page = client.post(
+        "/pharma/members/", {"membership": me.pk, "roles": ["approver"]}, follow=True
+    )
+    assert "Keep at least one QA administrator" in page.content.decode()
+    me.refresh_from_db()
+    assert "qa_admin" in me.qa_roles
+
+
+def test_members_who_are_not_qa_admins_cannot_change_roles(
+    client, login, acme_signer, acme_qa_admin
+):
+    login(acme_signer)
+    me = Membership.objects.get(user=acme_signer)
+    page = client.post(
+        "/pharma/members/", {"membership": me.pk, "roles": ["author", "approver"]}, follow=True
+    )
+    assert "QA administrators can change roles" in page.content.decode()
+    me.refresh_from_db()
+    assert me.qa_roles == ["author"]
+    assert 'name="roles"' not in client.get("/pharma/members/").content.decode()

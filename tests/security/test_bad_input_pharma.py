@@ -39,6 +39,7 @@ FORMS = {
     "document_sign": ("post", ["meaning", "user_id", "password"]),
     "document_submit": ("post", ["reviewers", "approvers"]),
     "document_compare": ("get", ["from", "to"]),
+    "members": ("post", ["membership", "roles"]),
     "compliance": ("post", ["document", "kind"]),
     "pathways": ("post", ["step", *PathwayForm().fields]),
     "assistant": ("post", ["question", "authority", "region"]),
@@ -68,6 +69,7 @@ GOOD = {
     "f-cleaning-dirty_hold_h": ["48", "1e3", "1,000", "0,012", "185.000"],
     "from": ["1", "999999999999999999999"],
     "to": ["1", "-1"],
+    "roles": ["author", "qa_admin", "king"],
 }
 
 
