@@ -311,7 +311,7 @@ def document_pdf(request: HttpRequest, uid, number: int | None = None) -> HttpRe
     revision = _revision_for(document, number)
     content = revision_pdf(revision)
     response = HttpResponse(content, content_type="application/pdf")
-    name = f"{document.number}-rev{revision.number}.pdf"
+    name = f"{document.number}-v{revision.version}.pdf"  # what inspectors call it
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

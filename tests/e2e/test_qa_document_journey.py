@@ -114,7 +114,7 @@ def _download(page) -> bytes:
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     download = download_info.value
-    assert download.suggested_filename == "CVP-0001-rev2.pdf"
+    assert download.suggested_filename == "CVP-0001-v1.0.pdf"
     with open(download.path(), "rb") as file:
         return file.read()
 

@@ -191,7 +191,7 @@ def test_the_pdf_downloads(client, protocol, acme_qa, login):
     login(acme_qa)
     response = client.get(f"/pharma/documents/{protocol.uid}/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="CVP-0001-rev1.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="CVP-0001-v0.1.pdf"'
     assert response.content.startswith(b"%PDF")
 
 
