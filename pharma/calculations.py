@@ -1,5 +1,5 @@
 """The calculations a document shows, worked out from its own content with the calculators
-(pharma/calculators.py): each kind names its calculators in pharma/kinds.py, and each name
+(pharma/calculators/): each kind names its calculators in pharma/kinds.py, and each name
 maps here to a function that reads the document's fields and tables.
 
 A calculation that lacks inputs says which, rather than failing: a draft is often incomplete.
