@@ -68,6 +68,7 @@ def test_an_approved_pdf_is_issued_once_and_its_hash_kept(
     assert "UNCONTROLLED" not in flat
     assert f"Effective date {revision.effective_date:%Y-%m-%d}" in flat
     assert "Supersedes None (first issue)" in flat
+    assert "settings in force at approval" in flat and "maco_ppm 10" in flat
     # The record ID and the copy's status are on every page.
     record = f"Record {document.number}/1.0/{revision.uid}"
     assert flat.count(record) == pages and flat.count("CONTROLLED COPY") == pages
