@@ -3,7 +3,7 @@ is due soon or overdue. Run daily (cron); sending again the next day repeats the
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from pharma.documents import review_reminders_send
 
@@ -15,5 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=30)
 
     def handle(self, *args, days: int, **options):
+        if not 0 <= days <= 3650:
+            raise CommandError("--days must be 0 to 3650.")
         sent = review_reminders_send(within_days=days)
         self.stdout.write(f"Sent {sent} reminder email(s).")
