@@ -9,6 +9,7 @@ class PharmaConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from pharma.models import (
+            Assignment,
             Invitation,
             Membership,
             Organisation,
@@ -21,6 +22,7 @@ class PharmaConfig(AppConfig):
         auditlog.register(QADocument)
         auditlog.register(Revision)
         auditlog.register(Signature)
+        auditlog.register(Assignment)
         auditlog.register(Membership)
         auditlog.register(Invitation, exclude_fields=["token"])
         self._register_records(auditlog)

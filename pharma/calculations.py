@@ -1,5 +1,5 @@
 """The calculations a document shows, worked out from its own content with the calculators
-(pharma/calculators.py): each kind names its calculators in pharma/kinds.py, and each name
+(pharma/calculators/): each kind names its calculators in pharma/kinds.py, and each name
 maps here to a function that reads the document's fields and tables.
 
 A calculation that lacks inputs says which, rather than failing: a draft is often incomplete.
@@ -10,13 +10,17 @@ A calculation that lacks inputs says which, rather than failing: a draft is ofte
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 
 from pharma import calculators as calc
+from pharma import kinds
 from pharma.calculators import Calculation
 from pharma.kinds import Kind
 from pharma.models import Organisation
+from pharma.numbers import NumberError, parse_number, plain
 from pharma.qa_settings import qa_setting
 
 
@@ -29,6 +33,9 @@ class CalcView:
     lines: list[str] = field(default_factory=list)  # inputs and intermediate values
     result: str = ""
     error: str = ""  # why it could not be worked out (missing or invalid inputs)
+    warnings: list[str] = field(default_factory=list)  # worked out, but read with care
+    # The result as numbers, by key ("maco", "swab_limit" …): {"value": "1.25", "unit": "mg"}.
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 CALCULATIONS: dict[str, Callable[[dict, Organisation | None], list[CalcView]]] = {}
@@ -49,6 +56,23 @@ def for_document(kind: Kind, content: dict, organisation: Organisation | None) -
         if function is not None:
             views.extend(function(content, organisation))
     return views
+
+
+def for_revision(revision) -> list[CalcView]:
+    """What `revision` shows: the calculations frozen at its approval, else worked out now."""
+    frozen = (revision.frozen or {}).get("calculations")
+    if frozen is not None:
+        return [CalcView(**view) for view in frozen]
+    document = revision.document
+    return for_document(kinds.get(document.kind), revision.content, document.organisation)
+
+
+def as_json(views: list[CalcView]) -> list[dict]:
+    return [asdict(view) for view in views]
+
+
+def _values(calc: Calculation) -> dict[str, dict[str, str]]:
+    return {calc.key: {"value": str(calc.value), "unit": calc.unit}}
 
 
 # --- Shared helpers ----------------------------------------------------------------------
@@ -77,6 +101,7 @@ def _view(calc: Calculation, title: str | None = None) -> CalcView:
         formula=calc.formula,
         lines=lines,
         result=f"{calc.result.symbol} = {calc.result.display()}",
+        values=_values(calc),
     )
 
 
@@ -156,14 +181,27 @@ def _maco(content: dict, organisation: Organisation | None) -> list[CalcView]:
             "Governing MACO (the lowest criterion)",
             lines=list(selection.notes),
             result=f"{governing.title}: {governing.result.display()}",
+            values={"maco": {"value": str(governing.value), "unit": governing.unit}},
         )
     )
-    views += _residue_limits(content, acceptance, governing)
-    views += _matrix(products, acceptance, organisation, safety)
+    matrix_view, worst = _matrix(products, acceptance, organisation, safety)
+    basis, warnings = governing, []
+    if worst is not None and worst.selection.governing.value < governing.value:
+        # Limits follow the worst case of the whole train (APIC), not the pair named.
+        basis = worst.selection.governing
+        warnings.append(
+            f"The named change {previous.get('name')} → {following.get('name')} is not the "
+            f"worst case: residue limits use {worst.previous} → {worst.next} "
+            f"(MACO {basis.result.display()})."
+        )
+    views += _residue_limits(content, acceptance, basis, warnings)
+    views += matrix_view
     return views
 
 
-def _residue_limits(content: dict, acceptance: dict, maco: Calculation) -> list[CalcView]:
+def _residue_limits(
+    content: dict, acceptance: dict, maco: Calculation, warnings: list[str]
+) -> list[CalcView]:
     views = []
     recovery = _num(_section(content, "analytics").get("recovery_pct"))
     shared = _num(acceptance.get("shared_area_cm2"))
@@ -189,16 +227,59 @@ def _residue_limits(content: dict, acceptance: dict, maco: Calculation) -> list[
         if not needed:
             continue
         try:
-            views.append(_view(make(), title))
+            view = _view(make(), title)
         except calc.CalculationError as exc:
             views.append(CalcView(title, error=_problem(exc)))
+            continue
+        views.append(replace(view, warnings=[*warnings, *_limit_warnings(content, view)]))
     return views
 
 
-def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
-    """Every previous -> next pair on the train, when there are several products."""
+def _limit_warnings(content: dict, view: CalcView) -> list[str]:
+    """What makes a residue limit less safe than it looks: a total area below the sum of the
+    equipment's areas (the limit per area would be too high), a method that cannot quantify
+    down to the limit."""
+    warnings = []
+    acceptance = _section(content, "acceptance")
+    shared = _num(acceptance.get("shared_area_cm2"))
+    areas = [
+        r["area_cm2"]
+        for r in _rows(content, "equipment", "train")
+        if isinstance(r.get("area_cm2"), int | float)
+    ]
+    if shared is not None and areas and sum(areas) > shared:
+        warnings.append(
+            f"The total shared area ({plain(shared)} cm²) is less than the sum of the equipment "
+            f"train's areas ({plain(sum(areas))} cm²): the limit per area is too high. Use at "
+            "least the sum."
+        )
+    loq = _section(content, "analytics").get("loq")
+    limit = next(iter(view.values.values()), None)
+    loq_value = _quantity_in(str(loq or ""), limit["unit"] if limit else "")
+    if limit and loq_value is not None and loq_value > Decimal(limit["value"]):
+        warnings.append(
+            f"The method's LOQ ({loq}) is above the limit ({plain(Decimal(limit['value']))} "
+            f"{limit['unit']}): results at the limit cannot be quantified."
+        )
+    return warnings
+
+
+def _quantity_in(text: str, unit: str) -> Decimal | None:
+    """The number in `text` ("0.5 µg/swab") when it is stated in `unit`, else None."""
+    match = re.fullmatch(r"\s*([0-9][0-9.,]*)\s*(\S+)\s*", text)
+    if not match or not unit or match.group(2) != unit:
+        return None
+    try:
+        return parse_number(match.group(1))
+    except NumberError:
+        return None
+
+
+def _matrix(products, acceptance, organisation, safety) -> tuple[list[CalcView], object]:
+    """Every previous -> next pair on the train, when there are several products, and the
+    worst pair (None when there is no matrix)."""
     if len(products) < 2:
-        return []
+        return [], None
     try:
         matrix = calc.maco_matrix(
             [
@@ -216,7 +297,7 @@ def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
             ppm=qa_setting(organisation, "maco_ppm"),
         )
     except calc.CalculationError as exc:
-        return [CalcView("MACO for every product change", error=_problem(exc))]
+        return [CalcView("MACO for every product change", error=_problem(exc))], None
     lines = [
         f"{pair.previous} → {pair.next}: {pair.selection.governing.result.display()} "
         f"({pair.selection.governing.title})"
@@ -229,8 +310,77 @@ def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
             lines=lines,
             result=f"Worst case {worst.previous} → {worst.next}: "
             f"{worst.selection.governing.result.display()}",
+            values={
+                "maco_worst_case": {
+                    "value": str(worst.selection.governing.value),
+                    "unit": worst.selection.governing.unit,
+                }
+            },
         )
+    ], worst
+
+
+@calculation("cleaning_agent")
+def _cleaning_agent(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    """EU GMP Annex 15 §10.6: limits should be established for the removal of any cleaning
+    agent used; its MACO is health-based on its own PDE / ADE, against the next product of the
+    train with the smallest batch per daily dose (the worst case)."""
+    cleaning = _section(content, "cleaning")
+    agent = str(cleaning.get("agent") or "").strip()
+    if not agent:
+        return []
+    title = f"Cleaning agent residue limit ({agent})"
+    pde = _num(cleaning.get("agent_pde_mg_day"))
+    if pde is None:
+        return [
+            CalcView(
+                title,
+                error=f"Give the PDE / ADE of {agent} (Cleaning section) to set its residue "
+                "limit: EU GMP Annex 15 §10.6 asks for limits for every cleaning agent used.",
+            )
+        ]
+    candidates = [
+        p
+        for p in _rows(content, "products", "products")
+        if isinstance(p.get("batch_size_kg"), int | float)
+        and isinstance(p.get("max_dose_mg_day"), int | float)
+        and p["max_dose_mg_day"] > 0
     ]
+    if not candidates:
+        return [CalcView(title, error="Give each product's batch size and maximum daily dose.")]
+    worst = min(candidates, key=lambda p: p["batch_size_kg"] / p["max_dose_mg_day"])
+    try:
+        maco = calc.maco_health_based(
+            pde_prev_mg_per_day=pde,
+            mbs_next_kg=worst["batch_size_kg"],
+            tdd_next_mg_per_day=worst["max_dose_mg_day"],
+        )
+    except calc.CalculationError as exc:
+        return [CalcView(title, error=_problem(exc))]
+    view = _view(maco, title)
+    view = replace(
+        view,
+        lines=[f"Next product (worst case): {worst.get('name')}", *view.lines],
+        values={"cleaning_agent_maco": view.values[maco.key]},
+    )
+    views = [view]
+    acceptance = _section(content, "acceptance")
+    swab, shared = _num(acceptance.get("swab_area_cm2")), _num(acceptance.get("shared_area_cm2"))
+    if swab is not None and shared is not None:
+        try:
+            limit = calc.swab_limit(
+                maco_mg=maco,
+                swab_area_cm2=swab,
+                shared_area_cm2=shared,
+                recovery_percent=_num(_section(content, "analytics").get("recovery_pct")),
+            )
+        except calc.CalculationError as exc:
+            return [*views, CalcView(f"{agent}: limit per swab", error=_problem(exc))]
+        swab_view = _view(limit, f"{agent}: limit per swab")
+        views.append(
+            replace(swab_view, values={"cleaning_agent_swab_limit": swab_view.values[limit.key]})
+        )
+    return views
 
 
 # --- HVAC --------------------------------------------------------------------------------
@@ -238,7 +388,7 @@ def _matrix(products, acceptance, organisation, safety) -> list[CalcView]:
 
 @calculation("ach")
 def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
-    lines, errors = [], []
+    lines, errors, failed = [], [], 0
     for room in _rows(content, "rooms", "rooms"):
         flow, volume = _num(room.get("supply_m3h")), _num(room.get("volume_m3"))
         if flow is None or volume is None:
@@ -248,7 +398,13 @@ def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
         except calc.CalculationError as exc:
             errors.append(f"{room.get('room', '?')}: {_problem(exc)}")
             continue
-        lines.append(f"{room.get('room', '?')}: {result.substituted} = {result.result.display()}")
+        line = f"{room.get('room', '?')}: {result.substituted} = {result.result.display()}"
+        required = _num(room.get("ach_urs"))
+        if required is not None:
+            met = result.value >= Decimal(str(required))
+            line += f"; URS requires ≥ {plain(required)} /h: {'met' if met else 'NOT MET'}"
+            failed += not met
+        lines.append(line)
     if not lines and not errors:
         return []
     return [
@@ -256,6 +412,7 @@ def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
             "Air changes per hour",
             formula="ACH = Q / V",
             lines=lines + errors,
+            result=f"{failed} room(s) below the URS air change rate" if failed else "",
         )
     ]
 
@@ -273,12 +430,15 @@ def _iso(content: dict, organisation: Organisation | None) -> list[CalcView]:
         if room is None or _num(room.get("iso_class")) is None:
             views.append(CalcView(title, error=f"Room {room_id} needs an ISO class in Rooms."))
             continue
-        locations = [
-            calc.LocationCounts(str(r.get("location") or "?"), size, [value])
-            for r in rows
-            for size, value in (("0.5", _num(r.get("count_05"))), ("5", _num(r.get("count_5"))))
-            if value is not None
-        ]
+        try:
+            locations, notes, short = _classifying_counts(rows, room["iso_class"])
+        except calc.CalculationError as exc:
+            views.append(CalcView(title, error=_problem(exc)))
+            continue
+        if not locations:
+            error = "No counts at a size this class is classified by (≥0.5 µm)."
+            views.append(CalcView(title, lines=notes, error=error))
+            continue
         try:
             check = calc.cleanroom_counts_check(
                 iso_class=room["iso_class"],
@@ -298,16 +458,61 @@ def _iso(content: dict, organisation: Organisation | None) -> list[CalcView]:
                 f"Locations sampled: {len({r.location for r in check.locations})} "
                 f"(minimum {check.minimum_locations} for the floor area)"
             )
-        lines += list(check.notes)
+        lines += list(check.notes) + notes
         views.append(
             CalcView(
                 title,
                 formula="Cn = 10^N × (0.1 / D)^2.08",
                 lines=lines,
-                result="Pass" if check.passed else "Fail",
+                result="Not classified: sample volume too small"
+                if short
+                else "Pass"
+                if check.passed
+                else "Fail",
             )
         )
     return views
+
+
+def _classifying_counts(rows: list[dict], iso_class) -> tuple[list, list[str], bool]:
+    """The counts that classify the room, notes on those that do not (a ≥5 µm count in
+    ISO 5 is recorded, not classified: Table 1 footnote e), and whether a sample was too
+    small to classify."""
+    locations, notes, short = [], [], False
+    for r in rows:
+        where = str(r.get("location") or "?")
+        for size, value in (("0.5", _num(r.get("count_05"))), ("5", _num(r.get("count_5")))):
+            if value is None:
+                continue
+            limit = calc.iso_class_limit(iso_class, size)
+            if not limit.applicable:
+                notes.append(
+                    f"{where}, ≥{size} µm: {plain(value)} /m³ recorded, not used to classify "
+                    f"ISO {plain(iso_class)}. {limit.reason}"
+                )
+                continue
+            locations.append(calc.LocationCounts(where, size, [value]))
+            volume_note = _sample_volume_note(r, limit)
+            short = short or bool(volume_note)
+            notes += volume_note
+    return locations, notes, short
+
+
+def _sample_volume_note(row: dict, limit) -> list[str]:
+    """ISO 14644-1 A.4.4: each sample at least 20 particles at the class limit of the
+    largest size considered, Vs = 20 / Cn x 1000 L, and never under 2 L."""
+    volume = _num(row.get("sample_l"))
+    if volume is None:
+        return []
+    needed = max(Decimal(20) / Decimal(limit.limit) * 1000, Decimal(2))
+    if Decimal(str(volume)) >= needed:
+        return []
+    return [
+        f"{row.get('location') or '?'}: sample volume {plain(volume)} L is below the "
+        f"{plain(needed.quantize(Decimal('0.1')))} L ISO 14644-1 A.4.4 asks for at "
+        f"≥{plain(limit.particle_size_um)} µm (20 / Cn × 1000 L, at least 2 L): the count does "
+        "not classify."
+    ]
 
 
 @calculation("pressure_cascade")
@@ -402,17 +607,79 @@ def _water_limits(content: dict, organisation: Organisation | None) -> list[Calc
     results = _rows(content, "results", "results")
     if not results:
         return []
+    system = _section(content, "system")
+    grade = system.get("grade") or "PW"
+    water_type = calc.judged_as(grade)
+    book = system.get("pharmacopoeia") or "USP"
+    conductivity = [r for r in results if str(r.get("parameter", "")).lower() == "conductivity"]
+    others = [r for r in results if r not in conductivity]
+    views = _water_results(content, organisation, others, water_type) if others else []
+    if conductivity:
+        views.append(_conductivity(conductivity, water_type, book))
+    if grade == "HPW" and views:
+        views[0] = replace(
+            views[0], lines=["HPW is judged against the WFI limits.", *views[0].lines]
+        )
+    return views
+
+
+def _conductivity(results: list[dict], water_type, book: str) -> CalcView:
+    """Conductivity depends on temperature: each result against the limit for its own."""
+    title = f"Conductivity against temperature ({book})"
+    lines, staged, missing = [], 0, []
+    for row in results:
+        where = f"{row.get('point', '?')} {row.get('date', '')}".strip()
+        if _num(row.get("temp_c")) is None or _num(row.get("value")) is None:
+            missing.append(where)
+            continue
+        try:
+            check = calc.conductivity_check(
+                conductivity_us_cm=row["value"],
+                temperature_c=row["temp_c"],
+                water_type=water_type,
+                pharmacopoeia=book,
+            )
+        except calc.CalculationError as exc:
+            return CalcView(title, error=f"{where}: {_problem(exc)}")
+        staged += not check.passed
+        lines.append(
+            f"{where}: {plain(check.value)} µS/cm at {plain(check.temperature_c)} °C against "
+            f"{check.limit} µS/cm ({check.table_temperature}): {check.verdict}"
+        )
+    if missing:
+        return CalcView(
+            title,
+            error=f"Give the water temperature of each conductivity result ({', '.join(missing)}):"
+            " the limit depends on it.",
+        )
+    failing = "need stages 2 and 3" if book == "USP" or water_type == "WFI" else "above the limit"
+    return CalcView(
+        title,
+        lines=[*lines, f"Reference: {check.source}"],
+        result="All within the limit for their temperature"
+        if not staged
+        else f"{staged} result(s) {failing}",
+    )
+
+
+def _water_results(content, organisation, results, water_type) -> list[CalcView]:
     title = "Results against alert and action levels"
-    grade = _section(content, "system").get("grade") or "PW"
     try:
         limits = calc.usp_water_limits(
-            "WFI" if grade == "WFI" else "PW",
-            alerts=qa_setting(organisation, "water_alert_levels"),
+            water_type,
+            alerts={
+                k: v
+                for k, v in (qa_setting(organisation, "water_alert_levels") or {}).items()
+                if k != "conductivity"  # judged against its temperature table instead
+            },
         )
+        limits.pop(calc.WaterParameter.CONDUCTIVITY, None)
         for row in _rows(content, "limits", "limits"):  # the protocol's own limits win
             if _num(row.get("action")) is None:
                 continue
             parameter = calc.WaterParameter(str(row.get("parameter", "")).lower())
+            if parameter == calc.WaterParameter.CONDUCTIVITY:
+                continue
             default = limits.get(parameter)
             limits[parameter] = calc.WaterLimit(
                 parameter,

@@ -3,7 +3,7 @@
 Inputs are named by where their value goes: ``f-<section>-<field>`` for a field and
 ``t-<section>-<table>-<row>-<column>`` for a table cell; a row's ``…-<row>-_remove`` box
 drops it on save. Drafts may be incomplete: types are checked on every save, required
-values only when the revision is submitted for review (`missing_required`).
+values only when the revision is submitted for review (`Kind.missing`).
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.http import QueryDict
 
 from pharma.kinds import Field, Kind, Table
+from pharma.numbers import NumberError, parse_number, plain, stored
 
 MAX_TEXT = 2_000
 MAX_TEXTAREA = 20_000
 MAX_ROWS = 500
-# QA values (hours, areas, limits, counts) never need more digits than this; a bigger
-# exponent ("1e999999") would otherwise be expanded to an int of a million digits.
-MAX_NUMBER_DIGITS = 15
 
 
 @dataclass
@@ -56,14 +54,10 @@ def _clean(spec: Field, raw: str) -> tuple[object, str]:
         return raw.replace("\x00", ""), f"{spec.label}: null characters are not allowed."
     if spec.type == "number":
         try:
-            number = Decimal(raw.replace(",", "").replace(" ", ""))
-        except InvalidOperation:
-            return raw, f"{spec.label}: enter a number."
-        if not number.is_finite():
-            return raw, f"{spec.label}: enter a number."
-        if number and number.adjusted() >= MAX_NUMBER_DIGITS:
-            return raw, f"{spec.label}: enter a number below 10^{MAX_NUMBER_DIGITS}."
-        return (int(number) if number == number.to_integral_value() else float(number)), ""
+            number = parse_number(raw)
+        except NumberError as exc:
+            return raw, f"{spec.label}: {exc}"
+        return stored(number), _implausible(spec, number)
     if spec.type == "date":
         try:
             return dt.date.fromisoformat(raw).isoformat(), ""
@@ -72,6 +66,26 @@ def _clean(spec: Field, raw: str) -> tuple[object, str]:
     if spec.type == "choice" and raw not in spec.choices:
         return "", f"{spec.label}: choose one of the options."
     return raw, ""
+
+
+def _implausible(spec: Field, number: Decimal) -> str:
+    """Why `number` cannot be meant for `spec` ("" when plausible)."""
+    unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
+    if spec.percent and 0 < number <= 1:
+        return (
+            f"{spec.label}: enter a percentage, e.g. 85 for 85{unit}; "
+            f"{plain(number)} looks like a fraction."
+        )
+    if (spec.low is not None and number < Decimal(str(spec.low))) or (
+        spec.high is not None and number > Decimal(str(spec.high))
+    ):
+        low = plain(spec.low) if spec.low is not None else "−∞"  # noqa: RUF001 - printed
+        high = plain(spec.high) if spec.high is not None else "∞"
+        return (
+            f"{spec.label}: {plain(number)}{unit} is outside the plausible range "
+            f"{low} to {high}{unit}. Check the value and its unit."
+        )
+    return ""
 
 
 def _rows(data: QueryDict, section: str, table: Table) -> list[int]:
@@ -116,30 +130,6 @@ def content_from_post(kind: Kind, data: QueryDict, *, keep_blank_rows: bool = Fa
     return ContentForm(kind, content, errors)
 
 
-def missing_required(kind: Kind, content: dict) -> list[str]:
-    """What must be filled in before review: required fields, minimum rows, and required
-    cells of the rows present."""
-    missing = []
-    for section in kind.sections:
-        values = content.get(section.key, {})
-        for spec in section.fields:
-            if spec.required and values.get(spec.key, "") in ("", None):
-                missing.append(f"{section.title}: {spec.label}")
-        for table in section.tables:
-            rows = values.get(table.key, [])
-            if len(rows) < table.min_rows:
-                missing.append(
-                    f"{section.title}: at least {table.min_rows} row(s) of {table.label}"
-                )
-            for number, row in enumerate(rows, start=1):
-                for column in table.columns:
-                    if column.required and row.get(column.key, "") in ("", None):
-                        missing.append(
-                            f"{section.title}: {table.label}, row {number}: {column.label}"
-                        )
-    return missing
-
-
 def with_minimum_rows(kind: Kind, content: dict) -> dict:
     """For the editor: every table shows at least one row (or its minimum) to type into."""
     for section in kind.sections:
@@ -161,42 +151,3 @@ def with_blank_row(kind: Kind, content: dict, path: str) -> dict:
     if len(rows) < MAX_ROWS:
         rows.append({column.key: "" for column in table.columns})
     return content
-
-
-@dataclass(frozen=True)
-class SectionView:
-    """One section laid out for a template: fields with their values (and input names and
-    errors, for the editor), tables as rows of cells."""
-
-    section: object
-    number: int
-    fields: list  # [(Field, value, input name, error)]
-    tables: list  # [(Table, [[(Field, value, input name, error)]])]
-
-
-def laid_out(kind: Kind, content: dict, errors: dict | None = None) -> list[SectionView]:
-    errors = errors or {}
-    views = []
-    for number, section in enumerate(kind.sections, start=1):
-        values = content.get(section.key, {}) or {}
-        fields = [
-            (
-                spec,
-                values.get(spec.key, ""),
-                field_name(section.key, spec.key),
-                errors.get(field_name(section.key, spec.key), ""),
-            )
-            for spec in section.fields
-        ]
-        tables = []
-        for table in section.tables:
-            rows = []
-            for index, row in enumerate(values.get(table.key, []) or []):
-                cells = []
-                for column in table.columns:
-                    name = cell_name(section.key, table.key, index, column.key)
-                    cells.append((column, row.get(column.key, ""), name, errors.get(name, "")))
-                rows.append(cells)
-            tables.append((table, rows))
-        views.append(SectionView(section, number, fields, tables))
-    return views

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Protocol
 
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lumen.accounts.models import User
 from pharma import calculators as calc
+from pharma.documents import frozen_results
 from pharma.esign import SignatureRefused, confirm_signer
 from pharma.models import (
     Deviation,
@@ -35,7 +36,6 @@ from pharma.models import (
     Revision,
     StepResult,
 )
-from pharma.qa_settings import qa_setting
 
 Meaning = ExecutionSignature.Meaning
 
@@ -65,74 +65,65 @@ class Upload(Protocol):
 # --- the limits a protocol sets --------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class FrozenLimit:
+    """A limit as the approved revision stored it (pharma.documents.frozen_results)."""
+
+    title: str
+    result: calc.Quantity
+    recovery_percent: Decimal | None = None
+
+    @property
+    def unit(self) -> str:
+        return self.result.unit
+
+    @property
+    def value(self) -> Decimal:
+        return self.result.value
+
+
 def frozen_limits(revision: Revision) -> dict:
-    """The computed acceptance limits of an approved revision, as numbers with units:
-    ``{"maco": Calculation, "swab": Calculation | None, "rinse": Calculation | None}``, or
-    ``{"error": message}`` when the protocol's inputs do not give them.
+    """The acceptance limits fixed when `revision` was approved, as numbers with units:
+    ``{"maco": FrozenLimit, "swab": FrozenLimit | None, "rinse": FrozenLimit | None}``, or
+    ``{"error": message}``.
 
-    Until approved revisions store their computed results, this works them out the way the
-    document's calculations do (pharma/calculations.py), with the organisation's settings;
-    at merge it reads the revision's frozen results instead. The execution copies what it
-    returns, so an execution never changes once started.
+    They are read from the results stored at approval (the same numbers the approved PDF
+    prints, worst case of the product matrix included), never worked out again: a later
+    change to the organisation's settings, the rules or the code changes no limit.
     """
-    content = revision.content or {}
-    organisation = revision.document.organisation
-    products = [r for r in (content.get("products") or {}).get("products") or [] if r]
-    acceptance = content.get("acceptance") or {}
-    analytics = content.get("analytics") or {}
+    results = frozen_results(revision)
+    if not results:
+        return {"error": "Only an approved protocol can be executed: its limits are fixed "
+                "when it is approved."}  # fmt: skip
+    maco = results.get("maco_worst_case") or results.get("maco")
+    if maco is None:
+        return {"error": "The approved protocol sets no carry-over limit (MACO), so there "
+                "is nothing to judge results against."}  # fmt: skip
+    recovery = ((revision.content or {}).get("analytics") or {}).get("recovery_pct")
+    recovery = None if recovery in ("", None) else Decimal(str(recovery))
 
-    def named(name):
-        wanted = str(name or "").strip().lower()
-        return next((p for p in products if str(p.get("name", "")).strip().lower() == wanted), None)
+    def limit(key: str) -> FrozenLimit | None:
+        found = results.get(key)
+        if found is None:
+            return None
+        quantity = calc.Quantity(key, key, found["value"], found["unit"], exact=False,
+                                 rounding=ROUND_DOWN)  # fmt: skip
+        return FrozenLimit(found["title"], quantity, recovery)
 
-    def num(value):
-        return None if value in ("", None) else value
-
-    previous = named(acceptance.get("previous_product"))
-    following = named(acceptance.get("next_product"))
-    if previous is None or following is None:
-        return {"error": "The protocol does not name the previous and next product, so it "
-                "sets no carry-over limit."}  # fmt: skip
-    try:
-        maco = calc.maco_governing(
-            mbs_next_kg=num(following.get("batch_size_kg")),
-            tdd_next_mg_per_day=num(following.get("max_dose_mg_day")),
-            pde_prev_mg_per_day=num(previous.get("pde_mg_day")),
-            min_daily_dose_prev_mg=num(previous.get("min_dose_mg_day")),
-            dose_safety_factor=num(acceptance.get("safety_factor"))
-            or qa_setting(organisation, "maco_dose_safety_factor"),
-            ppm=qa_setting(organisation, "maco_ppm"),
-        ).governing
-        recovery = num(analytics.get("recovery_pct"))
-        swab = rinse = None
-        if num(acceptance.get("swab_area_cm2")) and num(acceptance.get("shared_area_cm2")):
-            swab = calc.swab_limit(
-                maco_mg=maco,
-                swab_area_cm2=acceptance["swab_area_cm2"],
-                shared_area_cm2=acceptance["shared_area_cm2"],
-                recovery_percent=recovery,
-            )
-        if num(acceptance.get("rinse_volume_l")):
-            rinse = calc.rinse_limit(
-                maco_mg=maco, rinse_volume_l=acceptance["rinse_volume_l"], recovery_percent=recovery
-            )
-    except calc.CalculationError as exc:
-        return {"error": f"The protocol's limits cannot be worked out: {exc.field}: {exc.message}"}
-    return {"maco": maco, "swab": swab, "rinse": rinse}
+    return {"maco": limit("maco_worst_case" if "maco_worst_case" in results else "maco"),
+            "swab": limit("swab_limit"), "rinse": limit("rinse_limit")}  # fmt: skip
 
 
-def _printed(calculation: calc.Calculation) -> str:
+def _printed(calculation: FrozenLimit) -> str:
     """The limit as the protocol prints it (rounded down), without its unit: results are
     judged against what the approved document says."""
     return dataclasses.replace(calculation.result, unit="").display().replace(",", "")
 
 
-def _recovery_note(limit: calc.Calculation) -> str:
-    try:
-        recovery = limit.quantity("recovery")
-    except KeyError:
+def _recovery_note(limit: FrozenLimit) -> str:
+    if limit.recovery_percent is None:
         return "; applies to recovery-corrected results"
-    return f"; recovery {recovery.display()} applied: compare the amount as measured"
+    return f"; recovery {limit.recovery_percent.normalize():f} % applied: compare the amount as measured"
 
 
 def criteria_for(revision: Revision) -> list[dict]:

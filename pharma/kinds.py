@@ -25,6 +25,12 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    # Plausibility range for numbers, in `unit`: a value outside is a typing or unit error
+    # (a PDE of 1e14 mg/day), refused with the range rather than calculated with.
+    low: float | None = None
+    high: float | None = None
+    # A percentage: 0.85 is refused as a fraction typed for 85 %, not read as 0.85 %.
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,29 @@ class Kind:
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+    def missing(self, content: dict) -> list[str]:
+        """What must be filled in before review: required fields, minimum rows, and required
+        cells of the rows present."""
+        missing = []
+        for section in self.sections:
+            values = content.get(section.key, {})
+            for spec in section.fields:
+                if spec.required and values.get(spec.key, "") in ("", None):
+                    missing.append(f"{section.title}: {spec.label}")
+            for table in section.tables:
+                rows = values.get(table.key, [])
+                if len(rows) < table.min_rows:
+                    missing.append(
+                        f"{section.title}: at least {table.min_rows} row(s) of {table.label}"
+                    )
+                for number, row in enumerate(rows, start=1):
+                    for column in table.columns:
+                        if column.required and row.get(column.key, "") in ("", None):
+                            missing.append(
+                                f"{section.title}: {table.label}, row {number}: {column.label}"
+                            )
+        return missing
 
     def empty_content(self) -> dict:
         return {
@@ -129,7 +158,7 @@ CLEANING_VALIDATION = Kind(
     prefix="CVP",
     summary="Protocol to show that a cleaning procedure removes product residues, cleaning "
     "agents and micro-organisms from shared equipment to below justified limits.",
-    calculators=("maco",),
+    calculators=("maco", "cleaning_agent"),
     sections=(
         _PURPOSE,
         _RESPONSIBILITIES,
@@ -145,7 +174,7 @@ CLEANING_VALIDATION = Kind(
                         _f("description", "Description", required=True),
                         _f("make_model", "Make and model"),
                         _f("material", "Contact material"),
-                        _f("area_cm2", "Product-contact area", "number", unit="cm²"),
+                        _f("area_cm2", "Product-contact area", "number", unit="cm²", low=0, high=1e8),
                     ),
                     min_rows=1,
                 ),
@@ -162,10 +191,10 @@ CLEANING_VALIDATION = Kind(
                     (
                         _f("name", "Product", required=True),
                         _f("api", "Active ingredient"),
-                        _f("pde_mg_day", "PDE / ADE", "number", unit="mg/day"),
-                        _f("min_dose_mg_day", "Minimum daily therapeutic dose", "number", unit="mg/day"),
-                        _f("max_dose_mg_day", "Maximum daily dose", "number", unit="mg/day"),
-                        _f("batch_size_kg", "Minimum batch size", "number", unit="kg"),
+                        _f("pde_mg_day", "PDE / ADE", "number", unit="mg/day", low=1e-6, high=1e5),
+                        _f("min_dose_mg_day", "Minimum daily therapeutic dose", "number", unit="mg/day", low=1e-6, high=1e5),
+                        _f("max_dose_mg_day", "Maximum daily dose", "number", unit="mg/day", low=1e-6, high=1e5),
+                        _f("batch_size_kg", "Minimum batch size", "number", unit="kg", low=1e-3, high=1e6),
                     ),
                     min_rows=1,
                 ),
@@ -177,6 +206,8 @@ CLEANING_VALIDATION = Kind(
             fields=(
                 _f("sop", "Cleaning SOP reference", required=True),
                 _f("agent", "Cleaning agent"),
+                _f("agent_pde_mg_day", "Cleaning agent PDE / ADE", "number", unit="mg/day",
+                   low=1e-6, high=1e5, help="Sets the agent's residue limit (Annex 15 §10.6)"),
                 _f("method", "Method", "choice", choices=("Manual", "Semi-automated", "CIP")),
                 _f("dirty_hold_h", "Dirty hold time (end of production to cleaning)", "number", unit="h"),
                 _f("clean_hold_h", "Clean hold time (cleaning to next use)", "number", unit="h"),
@@ -210,7 +241,7 @@ CLEANING_VALIDATION = Kind(
                 _f("lod", "Limit of detection (LOD)"),
                 _f("loq", "Limit of quantitation (LOQ)"),
                 _f("specificity", "Specificity", "textarea"),
-                _f("recovery_pct", "Recovery (swab / rinse)", "number", unit="%"),
+                _f("recovery_pct", "Recovery (swab / rinse)", "number", unit="%", percent=True, high=100),
                 _f("validation_ref", "Method validation report"),
             ),
         ),
@@ -222,10 +253,10 @@ CLEANING_VALIDATION = Kind(
             fields=(
                 _f("previous_product", "Previous product (residue)"),
                 _f("next_product", "Next product"),
-                _f("shared_area_cm2", "Total shared product-contact area", "number", unit="cm²"),
-                _f("swab_area_cm2", "Area per swab", "number", unit="cm²"),
-                _f("rinse_volume_l", "Total rinse volume", "number", unit="L"),
-                _f("safety_factor", "Safety factor (dose criterion)", "number"),
+                _f("shared_area_cm2", "Total shared product-contact area", "number", unit="cm²", low=1, high=1e8),
+                _f("swab_area_cm2", "Area per swab", "number", unit="cm²", low=1, high=1e4),
+                _f("rinse_volume_l", "Total rinse volume", "number", unit="L", low=1e-3, high=1e5),
+                _f("safety_factor", "Safety factor (dose criterion)", "number", low=1, high=1e6),
                 _f("visual", "Visually clean criterion", "textarea"),
                 _f("micro", "Microbial limits (bioburden)", "textarea"),
                 _f("rationale", "Rationale for the limits", "textarea", required=True),
@@ -373,11 +404,13 @@ HVAC = Kind(
                     (
                         _f("room", "Room ID", required=True),
                         _f("name", "Name"),
-                        _f("iso_class", "ISO class", "number", required=True),
-                        _f("area_m2", "Floor area", "number", unit="m²"),
-                        _f("volume_m3", "Volume", "number", unit="m³"),
-                        _f("supply_m3h", "Supply airflow", "number", unit="m³/h"),
-                        _f("pressure_pa", "Pressure", "number", unit="Pa"),
+                        _f("iso_class", "ISO class", "number", required=True, low=1, high=9),
+                        _f("area_m2", "Floor area", "number", unit="m²", low=0.1, high=1e5),
+                        _f("volume_m3", "Volume", "number", unit="m³", low=0.1, high=1e6),
+                        _f("supply_m3h", "Supply airflow", "number", unit="m³/h", low=0, high=1e7),
+                        _f("pressure_pa", "Pressure", "number", unit="Pa", low=-1000, high=1000),
+                        _f("ach_urs", "Air changes required (URS)", "number", unit="/h",
+                           low=0, high=1000),
                         _f("flows_to", "Air flows to (less clean room)"),
                     ),
                     min_rows=1,
@@ -394,8 +427,9 @@ HVAC = Kind(
                     (
                         _f("room", "Room ID", required=True),
                         _f("location", "Location", required=True),
-                        _f("count_05", "≥0.5 µm", "number", unit="/m³"),
-                        _f("count_5", "≥5 µm", "number", unit="/m³"),
+                        _f("count_05", "≥0.5 µm", "number", unit="/m³", low=0, high=1e10),
+                        _f("count_5", "≥5 µm", "number", unit="/m³", low=0, high=1e10),
+                        _f("sample_l", "Sample volume", "number", unit="L", low=0, high=1e5),
                     ),
                 ),
             ),
@@ -454,11 +488,13 @@ WATER = Kind(
             "System description",
             fields=(
                 _f("grade", "Water grade", "choice", required=True, choices=("PW", "WFI", "HPW")),
+                _f("pharmacopoeia", "Pharmacopoeia the limits come from", "choice",
+                   choices=("USP", "Ph. Eur."), help="USP unless chosen"),
                 _f("generation", "Generation (e.g. RO/EDI, distillation)", "textarea", required=True),
                 _f("storage", "Storage and distribution loop", "textarea"),
                 _f("start_date", "Phase 1 start date", "date"),
-                _f("phase1_weeks", "Phase 1 duration", "number", unit="weeks", help="2 to 4 weeks"),
-                _f("phase2_weeks", "Phase 2 duration", "number", unit="weeks", help="2 to 4 weeks"),
+                _f("phase1_weeks", "Phase 1 duration", "number", unit="weeks", help="2 to 4 weeks", low=2, high=4),
+                _f("phase2_weeks", "Phase 2 duration", "number", unit="weeks", help="2 to 4 weeks", low=2, high=4),
             ),
         ),
         Section(
@@ -510,6 +546,8 @@ WATER = Kind(
                         _f("parameter", "Parameter", "choice", required=True,
                            choices=("TOC", "Conductivity", "Bioburden", "Endotoxin")),
                         _f("value", "Value", "number", required=True),
+                        _f("temp_c", "Water temperature (conductivity)", "number", unit="°C",
+                           low=0, high=100),
                     ),
                 ),
             ),

@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -33,6 +34,20 @@ class Organisation(models.Model):
         return self.name
 
 
+class QARole(models.TextChoices):
+    """What a member may do with QA documents. The approval matrix (pharma/workflow.py) asks
+    for signatures by role, from distinct people."""
+
+    AUTHOR = "author", "Author"
+    REVIEWER = "reviewer", "Reviewer"
+    APPROVER = "approver", "Approver"
+    QA_ADMIN = "qa_admin", "QA administrator"
+
+
+def _default_roles() -> list[str]:
+    return [QARole.AUTHOR]
+
+
 class Membership(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pharma_membership"
@@ -41,6 +56,12 @@ class Membership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    qa_roles = ArrayField(
+        models.CharField(max_length=12, choices=QARole.choices),
+        default=_default_roles,
+        blank=True,
+        verbose_name="QA roles",
+    )
 
     class Meta:
         ordering = ["organisation", "user__email"]
@@ -129,11 +150,16 @@ class QADocument(models.Model):
 class Revision(models.Model):
     """One numbered state of a document's content. Every save that changes content makes a
     new revision with its reason; an approved revision never changes again (content edits
-    start a new draft revision)."""
+    start a new draft revision).
+
+    `number` counts every saved state (it addresses the revision in URLs); `version` is what
+    inspectors read: drafts are minor versions (0.1, 0.2, 1.1 …), an issued revision the next
+    major version (1.0, 2.0 …)."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document = models.ForeignKey(QADocument, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
+    version = models.CharField(max_length=12, blank=True)
     content = models.JSONField(default=dict)
     reason = models.CharField(max_length=300)
     status = models.CharField(
@@ -148,6 +174,18 @@ class Revision(models.Model):
     # SHA-256 so a printed or emailed copy can be checked against it later.
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # What the approved revision showed, kept so that nothing later (organisation settings,
+    # calculator code) changes it: the settings used and every calculation's text and values.
+    frozen = models.JSONField(default=dict, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Document control, fixed at approval.
+    effective_date = models.DateField(null=True, blank=True)
+    review_due = models.DateField(null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["document", "-number"]
@@ -173,6 +211,8 @@ class Signature(models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(max_length=150)  # printed name at the time of signing
     meaning = models.CharField(max_length=10, choices=Meaning.choices)
+    # The role the signer held for this signature, printed with it (signature manifestation).
+    role = models.CharField(max_length=12, choices=QARole.choices, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -185,6 +225,30 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_meaning_display()} by {self.signer_name}"
+
+
+class Assignment(models.Model):
+    """A person asked, on submission, to sign a revision with a meaning (review or
+    approval). Only assignees may sign with that meaning; they are emailed when assigned."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    meaning = models.CharField(max_length=10, choices=Signature.Meaning.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "user", "meaning"], name="one_assignment_per_meaning"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} to sign {self.revision} as {self.meaning}"
 
 
 # Execution and logbook records live in their own modules; imported here so Django registers

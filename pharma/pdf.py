@@ -1,9 +1,11 @@
 """QA documents as PDF (WeasyPrint): cover page, running header, "page X of Y", tables that
 split cleanly across pages, calculations, and the signature and revision history.
 
-An approved revision's PDF is rendered once and kept with its SHA-256 (see
-documents.revision_issue_pdf): every later download is byte-for-byte that copy, so a printed
-copy can be checked against the hash. Drafts render fresh each time, marked uncontrolled.
+An approved revision's PDF is rendered once, from the record frozen at approval, and kept
+with its SHA-256 (see documents.revision_issue_pdf): every later download, also after the
+revision is superseded, is byte-for-byte that copy, so a printed copy can be checked against
+the hash. Drafts render fresh each time, marked uncontrolled. Every page carries the record
+ID (document number, version and revision uid) and whether it is a controlled copy.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pharma import documents, kinds
-from pharma.calculations import for_document
-from pharma.document_forms import laid_out
-from pharma.models import DocumentStatus, Revision
+from pharma.calculations import for_revision
+from pharma.layout import laid_out
+from pharma.models import DocumentStatus, QARole, Revision
 
 
 def render_revision(revision: Revision) -> bytes:
@@ -30,8 +32,9 @@ def render_revision(revision: Revision) -> bytes:
             "revision": revision,
             "kind": kind,
             "sections": laid_out(kind, revision.content),
-            "calculations": for_document(kind, revision.content, document.organisation),
+            "calculations": for_revision(revision),
             "signatures": revision.signatures.all(),
+            "roles": dict(QARole.choices),
             "history": document.revisions.select_related("created_by")
             .prefetch_related("signatures")
             .filter(number__lte=revision.number),
@@ -43,8 +46,9 @@ def render_revision(revision: Revision) -> bytes:
 
 
 def revision_pdf(revision: Revision) -> bytes:
-    """The PDF for `revision`: the issued copy of an approved revision, else a fresh render."""
-    if revision.status == DocumentStatus.APPROVED and revision.pdf_sha256:
+    """The PDF for `revision`: the issued copy of an approved (or since superseded) revision,
+    else a fresh render."""
+    if revision.pdf_sha256:
         return bytes(revision.pdf)
     pdf = render_revision(revision)
     if revision.status == DocumentStatus.APPROVED:

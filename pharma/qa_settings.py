@@ -18,9 +18,20 @@ DEFAULTS: dict[str, Any] = {
     "maco_dose_safety_factor": 1000,
     # The legacy concentration criterion, parts per million of the next batch.
     "maco_ppm": 10,
+    # Months from a revision's effective date to its periodic review (reminders go to the
+    # organisation's QA administrators before then).
+    "periodic_review_months": 24,
+    # Signatures each document kind needs before it is approved, by meaning; the author's
+    # is always one. E.g. {"cleaning_validation": {"reviewed": 2, "approved": 1}}.
+    "approval_matrix": {},
 }
 
 
 def qa_setting(organisation: Organisation | None, key: str) -> Any:
     values = (organisation.qa_settings or {}) if organisation else {}
     return values.get(key, DEFAULTS[key])
+
+
+def snapshot(organisation: Organisation | None) -> dict[str, Any]:
+    """Every setting as it applies now, to be kept with an approved revision."""
+    return {key: qa_setting(organisation, key) for key in DEFAULTS}

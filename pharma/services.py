@@ -79,3 +79,30 @@ def invitation_accept(*, token: str, name: str, password: str | None, user: User
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+class RoleError(Exception):
+    """The role change is not allowed; the message is safe to show."""
+
+
+@transaction.atomic
+def membership_roles_set(*, actor: User, membership: Membership, roles: list[str]) -> Membership:
+    """Set a member's QA roles, as one of the organisation's QA administrators. The last QA
+    administrator cannot drop the role, so someone can always manage roles and read the
+    audit trail."""
+    from pharma.models import QARole
+
+    organisation = membership.organisation
+    # Lock the organisation's memberships: two admins demoting each other at once must not
+    # leave none.
+    members = list(Membership.objects.select_for_update().filter(organisation=organisation))
+    if not any(m.user_id == actor.pk and QARole.QA_ADMIN in m.qa_roles for m in members):
+        raise RoleError("Only your organisation's QA administrators can change roles.")
+    roles = [r for r in QARole.values if r in set(roles)]
+    admins = [m for m in members if QARole.QA_ADMIN in m.qa_roles]
+    if QARole.QA_ADMIN not in roles and [m.pk for m in admins] == [membership.pk]:
+        raise RoleError("Keep at least one QA administrator in the organisation.")
+    membership.qa_roles = roles
+    membership.full_clean()
+    membership.save(update_fields=["qa_roles"])
+    return membership

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pharma.views import documents, executions, logbooks, workspace
+from pharma.views import audit, documents, executions, logbooks, workspace
 from pharma.views import drugs as drug_pages
 from pharma.views.compliance import compliance_check
 from pharma.views.pathways import pathway_helper
@@ -11,6 +11,8 @@ urlpatterns = [
     path("invitations/<str:token>/", workspace.invitation, name="invitation"),
     path("assistant/", workspace.assistant, name="assistant"),
     path("compliance/", compliance_check, name="compliance"),
+    path("audit/", audit.audit_trail, name="audit"),
+    path("members/", workspace.members, name="members"),
     path("drugs/", drug_pages.drug_search, name="drugs"),
     path("drugs/<str:key>/", drug_pages.drug_detail, name="drug_detail"),
     path("pathways/", pathway_helper, name="pathways"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("documents/<uuid:uid>/withdraw/", documents.document_withdraw, name="document_withdraw"),
     path("documents/<uuid:uid>/sign/", documents.document_sign, name="document_sign"),
     path("documents/<uuid:uid>/pdf/", documents.document_pdf, name="document_pdf"),
+    path("documents/<uuid:uid>/compare/", documents.document_compare, name="document_compare"),
     path(
         "documents/<uuid:uid>/revisions/<int:number>/",
         documents.document_detail,

@@ -17,15 +17,15 @@ from django.views.decorators.http import require_POST
 from lumen.accounts.decorators import role_required
 from lumen.accounts.reauth import has_two_factor
 from lumen.accounts.roles import Role
-from pharma import documents, kinds
+from pharma import compare, documents, kinds, workflow
+from pharma.calculations import for_revision
 from pharma.document_forms import (
     content_from_post,
-    laid_out,
-    missing_required,
     with_blank_row,
     with_minimum_rows,
 )
-from pharma.models import DocumentStatus, Organisation, QADocument, Revision, Signature
+from pharma.layout import laid_out
+from pharma.models import DocumentStatus, Organisation, QADocument, QARole, Revision, Signature
 from pharma.selectors import document_executions, organisation_document, organisation_for
 
 
@@ -34,17 +34,49 @@ class NewDocumentForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200)
 
 
+# Set in the session by the first signature: 21 CFR 11.200(a)(1) asks for both components
+# (user ID and password) at the first signing of a session, the password alone afterwards.
+SIGNED_IN_SESSION = "pharma_signed_in_session"
+
+
 class SignForm(forms.Form):
     meaning = forms.ChoiceField(
         label="Meaning of this signature", choices=Signature.Meaning.choices
+    )
+    user_id = forms.CharField(
+        label="Your user ID (email)",
+        max_length=254,
+        help_text="Your first signature in this session needs your user ID and password.",
     )
     password = forms.CharField(
         label="Your password",
         widget=forms.PasswordInput,
         max_length=200,
-        help_text="Re-enter your password to sign. Your name, the time and the meaning are "
-        "recorded with this revision and printed on the document.",
+        help_text="Re-enter your password to sign. Your name, role, the time and the meaning "
+        "are recorded with this revision and printed on the document.",
     )
+
+    def __init__(self, *args, first_in_session: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not first_in_session:
+            del self.fields["user_id"]
+
+
+class SubmitForm(forms.Form):
+    # Not required here: how many the matrix asks for is the service's rule and message.
+    reviewers = forms.ModelMultipleChoiceField(
+        label="Reviewers", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    approvers = forms.ModelMultipleChoiceField(
+        label="Approvers", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, organisation: Organisation, author, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, role in (("reviewers", QARole.REVIEWER), ("approvers", QARole.APPROVER)):
+            field = self.fields[name]
+            field.queryset = workflow.members_with(organisation, role).exclude(pk=author.pk)
+            field.label_from_instance = lambda user: user.name or user.email
 
 
 class ReasonForm(forms.Form):
@@ -124,18 +156,13 @@ def document_detail(request: HttpRequest, uid, number: int | None = None) -> Htt
                 "signatures"
             ),
             "sections": laid_out(kind, revision.content),
-            "missing": missing_required(kind, revision.content),
-            "calculations": _calculations(kind, revision.content, document.organisation),
-            "sign_form": SignForm(),
+            "missing": kind.missing(revision.content),
+            "calculations": for_revision(revision),
+            "assignments": revision.assignments.select_related("user"),
+            "submit_form": SubmitForm(organisation=document.organisation, author=request.user),
             "executions": document_executions(document),
         },
     )
-
-
-def _calculations(kind, content, organisation) -> list:
-    from pharma.calculations import for_document  # calculators are optional per kind
-
-    return for_document(kind, content, organisation)
 
 
 @role_required(Role.PHARMA)
@@ -166,7 +193,10 @@ def document_edit(request: HttpRequest, uid) -> HttpResponse:
                 reason_form.add_error("reason", str(exc))
             else:
                 if revision.number != latest.number:
-                    messages.success(request, f"Saved as revision {revision.number}.")
+                    messages.success(
+                        request,
+                        f"Saved as version {revision.version} (revision {revision.number}).",
+                    )
                 else:
                     messages.info(request, "Nothing changed, so no new revision was made.")
                 return redirect("pharma:document_detail", uid=document.uid)
@@ -200,10 +230,20 @@ def _act(request: HttpRequest, document: QADocument, action) -> HttpResponse:
 @require_POST
 def document_submit(request: HttpRequest, uid) -> HttpResponse:
     document = _document_for(request, uid)
+    form = SubmitForm(request.POST, organisation=document.organisation, author=request.user)
+    if not form.is_valid():
+        messages.error(request, "Choose reviewers and approvers from the lists shown.")
+        return redirect("pharma:document_detail", uid=document.uid)
 
     def submit(revision):
-        documents.revision_submit(revision=revision, user=request.user)
-        messages.success(request, f"Revision {revision.number} is in review.")
+        documents.revision_submit(
+            revision=revision,
+            user=request.user,
+            reviewers=list(form.cleaned_data["reviewers"]),
+            approvers=list(form.cleaned_data["approvers"]),
+            base_url=request.build_absolute_uri("/"),
+        )
+        messages.success(request, f"Version {revision.version} is in review.")
 
     return _act(request, document, submit)
 
@@ -215,7 +255,7 @@ def document_withdraw(request: HttpRequest, uid) -> HttpResponse:
 
     def withdraw(revision):
         documents.revision_withdraw(revision=revision, user=request.user)
-        messages.success(request, f"Revision {revision.number} is a draft again.")
+        messages.success(request, f"Version {revision.version} is a draft again.")
 
     return _act(request, document, withdraw)
 
@@ -229,7 +269,9 @@ def document_sign(request: HttpRequest, uid) -> HttpResponse:
         context = {"document": document, "revision": revision, "needs_two_factor": True}
         status = 403 if request.method == "POST" else 200
         return render(request, "pharma/documents/sign.html", context, status=status)
-    form = SignForm(request.POST or None)
+    first = not request.session.get(SIGNED_IN_SESSION)
+    signed_version = revision.version
+    form = SignForm(request.POST or None, first_in_session=first)
     if request.method == "POST" and form.is_valid():
         try:
             signature = documents.revision_sign(
@@ -237,13 +279,21 @@ def document_sign(request: HttpRequest, uid) -> HttpResponse:
                 user=request.user,
                 password=form.cleaned_data["password"],
                 meaning=form.cleaned_data["meaning"],
+                user_id=form.cleaned_data["user_id"] if first else None,
             )
         except documents.DocumentError as exc:
             form.add_error(None, str(exc))
         else:
+            request.session[SIGNED_IN_SESSION] = True
+            issued = (
+                f" It is approved and issued as version {revision.version}."
+                if revision.status == DocumentStatus.APPROVED
+                else ""
+            )
             messages.success(
                 request,
-                f"Signed revision {revision.number} as {signature.get_meaning_display().lower()}.",
+                f"Signed version {signed_version} as {signature.get_meaning_display().lower()} "
+                f"({signature.get_role_display()}).{issued}",
             )
             return redirect("pharma:document_detail", uid=document.uid)
     return render(
@@ -262,6 +312,33 @@ def document_pdf(request: HttpRequest, uid, number: int | None = None) -> HttpRe
     revision = _revision_for(document, number)
     content = revision_pdf(revision)
     response = HttpResponse(content, content_type="application/pdf")
-    name = f"{document.number}-rev{revision.number}.pdf"
+    name = f"{document.number}-v{revision.version}.pdf"  # what inspectors call it
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@role_required(Role.PHARMA)
+def document_compare(request: HttpRequest, uid) -> HttpResponse:
+    """Two revisions side by side: `to` (default the latest) against `from` (default the
+    revision before it)."""
+    document = _document_for(request, uid)
+    numbers = list(document.revisions.order_by("number").values_list("number", flat=True))
+
+    def chosen(name: str, default: int) -> int:
+        by_text = {str(n): n for n in numbers}  # never int() a hostile string of any length
+        return by_text.get(request.GET.get(name, ""), default)
+
+    after = _revision_for(document, chosen("to", numbers[-1]))
+    earlier = [n for n in numbers if n < after.number]
+    before = _revision_for(document, chosen("from", earlier[-1] if earlier else after.number))
+    return render(
+        request,
+        "pharma/documents/compare.html",
+        {
+            "document": document,
+            "before": before,
+            "after": after,
+            "revisions": document.revisions.order_by("number"),
+            "changes": compare.changes(kinds.get(document.kind), before.content, after.content),
+        },
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from knowledge.answers import answer
@@ -13,15 +13,25 @@ from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from pharma import services
 from pharma.forms import AcceptInvitationForm, RegulatoryQuestionForm
-from pharma.models import Invitation
-from pharma.selectors import organisation_for
+from pharma.models import Invitation, QARole
+from pharma.selectors import organisation_for, reviews_due
 
 
 @role_required(Role.PHARMA)
 def home(request: HttpRequest) -> HttpResponse:
     organisation = organisation_for(request.user)
     members = organisation.memberships.select_related("user") if organisation else []
-    return render(request, "pharma/home.html", {"organisation": organisation, "members": members})
+    mine = next((m for m in members if m.user_id == request.user.pk), None)
+    return render(
+        request,
+        "pharma/home.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "qa_admin": bool(mine and QARole.QA_ADMIN in mine.qa_roles),
+            "reviews_due": reviews_due(organisation),
+        },
+    )
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -64,3 +74,38 @@ def assistant(request: HttpRequest) -> HttpResponse:
         "pharma/assistant.html#result" if request.htmx and result else "pharma/assistant.html"
     )
     return render(request, template, {"form": form, "result": result})
+
+
+@role_required(Role.PHARMA)
+def members(request: HttpRequest) -> HttpResponse:
+    """Members and their QA roles; QA administrators change them here."""
+    organisation = organisation_for(request.user)
+    if organisation is None:
+        raise Http404("No organisation")
+    rows = organisation.memberships.select_related("user")
+    if request.method == "POST":
+        raw = request.POST.get("membership", "")
+        target = rows.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+        if target is None:
+            messages.error(request, "Choose a member of your organisation.")
+        else:
+            try:
+                services.membership_roles_set(
+                    actor=request.user, membership=target, roles=request.POST.getlist("roles")
+                )
+            except services.RoleError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Roles of {target.user.email} saved.")
+        return redirect("pharma:members")
+    mine = next((m for m in rows if m.user_id == request.user.pk), None)
+    return render(
+        request,
+        "pharma/members.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "roles": QARole.choices,
+            "qa_admin": bool(mine and QARole.QA_ADMIN in mine.qa_roles),
+        },
+    )

@@ -6,8 +6,10 @@ from pharma.kinds import Field, Kind
 
 
 def _value(spec: Field, n: int = 1):
-    if spec.type == "number":
-        return 10 * n
+    if spec.type == "number":  # within the field's plausible range
+        value = 10 * n
+        value = max(value, spec.low) if spec.low is not None else value
+        return min(value, spec.high) if spec.high is not None else value
     if spec.type == "date":
         return f"2026-01-{n:02d}"
     if spec.type == "choice":
@@ -27,6 +29,19 @@ def complete_content(kind: Kind, rows: int = 2) -> dict:
                 for n in range(1, count + 1)
             ]
         content[section.key] = values
+    if kind.key == "cleaning_validation":  # the MACO names a product change of the table
+        content["acceptance"]["previous_product"] = content["products"]["products"][0]["name"]
+        content["acceptance"]["next_product"] = content["products"]["products"][-1]["name"]
+        content["acceptance"]["shared_area_cm2"] = 1000
+    if kind.key == "hvac_qualification":  # the first room's air flows to the second
+        rooms = content["rooms"]["rooms"]
+        for room, following in zip(rooms, [*rooms[1:], None], strict=True):
+            room["flows_to"] = following["room"] if following else ""
+            room["pressure_pa"] = 10 * len(rooms) - rooms.index(room) * 5
+    if kind.key == "water_validation":  # an alert level sits below its action level
+        for row in content["limits"]["limits"]:
+            row.update(alert=row["action"] / 2, unit="ppb")  # the parameter is TOC
+        content["points"]["points"][0]["type"] = "Point of use"
     return content
 
 

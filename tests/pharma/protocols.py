@@ -21,9 +21,12 @@ SWAB_LIMIT = "200"
 
 def protocol_content() -> dict:
     content = complete_content(CV, rows=2)
+    # Both changeovers govern at the 10 ppm MACO of 1,000 mg (batch sizes equal), so the
+    # named pair A -> B is the matrix's worst case and the limit is 1,000 mg x 25 / 100,000
+    # cm2 = 250 ug/swab, x 80 % recovery = 200 ug/swab.
     content["products"]["products"] = [
         {"name": "Product A", "api": "Alphamab", "pde_mg_day": 0.5, "min_dose_mg_day": 10,
-         "max_dose_mg_day": 100, "batch_size_kg": 50},
+         "max_dose_mg_day": 100, "batch_size_kg": 100},
         {"name": "Product B", "api": "Betamab", "pde_mg_day": 1, "min_dose_mg_day": 5,
          "max_dose_mg_day": 200, "batch_size_kg": 100},
     ]  # fmt: skip
@@ -46,10 +49,37 @@ def protocol_content() -> dict:
     return content
 
 
+def _member(organisation, user, role: str):
+    """`user`, holding `role` in `organisation` (added to what they hold already)."""
+    from pharma.models import Membership
+
+    membership = Membership.objects.get(user=user, organisation=organisation)
+    if role not in membership.qa_roles:
+        membership.qa_roles = [*membership.qa_roles, role]
+        membership.save(update_fields=["qa_roles"])
+    return user
+
+
+def _colleague(organisation, name: str, role: str):
+    """A member of `organisation` with two-factor on, holding `role` (made once per test)."""
+    from lumen.accounts.roles import Role
+    from lumen.accounts.services import user_ensure
+    from pharma.models import Membership
+    from tests.conftest import PASSWORD, totp_enable
+
+    email = f"{name.lower()}.{organisation.pk}@protocols.example"
+    user, created = user_ensure(email=email, password=PASSWORD, role=Role.PHARMA, name=name)
+    if created:
+        Membership.objects.create(user=user, organisation=organisation, qa_roles=[role])
+        totp_enable(user)
+    return user
+
+
 def approved_protocol(organisation, author, approver, title="Granulator train A", content=None):
     """Create, fill (with `content`, else `protocol_content()`), submit and approve a
-    protocol through the document services; returns the approved revision. `approver` needs
-    two-factor on."""
+    protocol through the document services, with the approval matrix's distinct people
+    (author, a reviewer colleague, `approver` — a colleague too when `approver` is the
+    author); returns the approved revision. `author` and `approver` need two-factor on."""
     from tests.conftest import PASSWORD
 
     document = documents.document_create(
@@ -58,7 +88,15 @@ def approved_protocol(organisation, author, approver, title="Granulator train A"
     revision = documents.revision_save(
         document=document, user=author, content=content or protocol_content(), reason="Complete"
     )
-    documents.revision_submit(revision=revision, user=author)
-    documents.revision_sign(revision=revision, user=approver, password=PASSWORD, meaning="approved")
+    if approver == author:
+        approver = _colleague(organisation, "Avery", "approver")
+    reviewer = _colleague(organisation, "Rex", "reviewer")
+    _member(organisation, author, "author")
+    _member(organisation, approver, "approver")
+    documents.revision_submit(
+        revision=revision, user=author, reviewers=[reviewer], approvers=[approver]
+    )
+    for user, meaning in ((author, "authored"), (reviewer, "reviewed"), (approver, "approved")):
+        documents.revision_sign(revision=revision, user=user, password=PASSWORD, meaning=meaning)
     revision.refresh_from_db()
     return revision

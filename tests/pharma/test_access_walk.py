@@ -21,6 +21,7 @@ DOCUMENT_URLS = {  # URL name -> extra kwargs besides the document's uid
     "document_withdraw": {},
     "document_sign": {},
     "document_pdf": {},
+    "document_compare": {},
     "document_revision": {"number": 1},
     "document_revision_pdf": {"number": 1},
     "execution_start": {"number": 1},

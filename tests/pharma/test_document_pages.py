@@ -107,34 +107,91 @@ def test_bad_values_are_shown_in_place_and_nothing_is_saved(client, protocol, ac
 def test_submitting_needs_the_required_items(client, protocol, acme_qa, login):
     login(acme_qa)
     response = client.post(f"/pharma/documents/{protocol.uid}/submit/", follow=True)
-    assert "Fill in what is required before review" in response.content.decode()
+    assert "Fix what is missing or cannot be calculated before review" in response.content.decode()
     assert documents.latest_revision(protocol).status == DocumentStatus.DRAFT
 
 
-def test_submit_sign_and_approve_through_the_pages(client, protocol, acme_signer, login):
+def test_ambiguous_and_implausible_numbers_are_refused_in_place(client, protocol, acme_qa, login):
+    """Finding 3 ("0,012" stored as 12, "185.000" as 185) and 5 (PDE 1e14, recovery 0.85)."""
+    login(acme_qa)
+    data = post_data(CV, complete_content(CV))
+    data["t-products-products-0-pde_mg_day"] = "0,012"
+    data["f-acceptance-shared_area_cm2"] = "185.000"
+    data["t-products-products-1-pde_mg_day"] = "1e14"
+    data["f-analytics-recovery_pct"] = "0.85"
+    response = client.post(f"/pharma/documents/{protocol.uid}/edit/", data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "is ambiguous" in html and "Write 0.012" in html
+    assert "Write 185000 for thousands or 185 for the decimal" in html
+    assert "outside the plausible range 0.000001 to 100,000 mg/day" in html
+    assert "enter a percentage, e.g. 85 for 85%" in html
+    assert protocol.revisions.count() == 1
+    data.update({
+        "t-products-products-0-pde_mg_day": "0.012",
+        "f-acceptance-shared_area_cm2": "185000",
+        "t-products-products-1-pde_mg_day": "1,5",
+        "f-analytics-recovery_pct": "85",
+    })  # fmt: skip
+    assert client.post(f"/pharma/documents/{protocol.uid}/edit/", data).status_code == 302
+    content = documents.latest_revision(protocol).content
+    assert [p["pde_mg_day"] for p in content["products"]["products"]] == [0.012, 1.5]
+    assert content["acceptance"]["shared_area_cm2"] == 185000
+    assert content["analytics"]["recovery_pct"] == 85
+
+
+def _sign(client, protocol, meaning, user, password=PASSWORD):
+    return client.post(
+        f"/pharma/documents/{protocol.uid}/sign/",
+        {"meaning": meaning, "user_id": user.email, "password": password},
+    )
+
+
+def test_submit_sign_and_approve_through_the_pages(
+    client,
+    protocol,
+    acme_signer,
+    acme_reviewer,
+    acme_approver,
+    login,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
     login(acme_signer)
     client.post(f"/pharma/documents/{protocol.uid}/edit/", post_data(CV, complete_content(CV)))
-    client.post(f"/pharma/documents/{protocol.uid}/submit/")
-    wrong = client.post(
-        f"/pharma/documents/{protocol.uid}/sign/", {"meaning": "approved", "password": "nope"}
-    )
+    page = client.get(f"/pharma/documents/{protocol.uid}/").content.decode()
+    assert "Rita Reviewer" in page and "Avery Approver" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(
+            f"/pharma/documents/{protocol.uid}/submit/",
+            {"reviewers": [acme_reviewer.pk], "approvers": [acme_approver.pk]},
+        ).status_code == 302  # fmt: skip
+    assert sorted(m.to[0] for m in mailoutbox) == ["avery@acme.example", "rita@acme.example"]
+    wrong = _sign(client, protocol, "authored", acme_signer, password="nope")
     assert wrong.status_code == 422 and "Nothing was signed" in wrong.content.decode()
     assert not Signature.objects.exists()
-    right = client.post(
-        f"/pharma/documents/{protocol.uid}/sign/", {"meaning": "approved", "password": PASSWORD}
-    )
-    assert right.status_code == 302
+    assert _sign(client, protocol, "authored", acme_signer).status_code == 302
+    for person, meaning in ((acme_reviewer, "reviewed"), (acme_approver, "approved")):
+        client.logout()
+        login(person)
+        assert _sign(client, protocol, meaning, person).status_code == 302
     page = client.get(f"/pharma/documents/{protocol.uid}/").content.decode()
-    assert "Approved by Quinn QA" in page
+    assert "Approved by Avery Approver (Approver)" in page
+    assert "Reviewed by Rita Reviewer (Reviewer)" in page
+    assert "Authored by Quinn QA (Author)" in page
+    assert "Version 1.0" in page and "Periodic review due" in page
     # Editing now starts a new revision; the approved one stays.
     assert "Start a new revision" in page
+    compare = client.get(f"/pharma/documents/{protocol.uid}/compare/").content.decode()
+    assert "Version 0.1 → version 1.0" in compare
+    assert "Objective 1" in compare
 
 
 def test_the_pdf_downloads(client, protocol, acme_qa, login):
     login(acme_qa)
     response = client.get(f"/pharma/documents/{protocol.uid}/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="CVP-0001-rev1.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="CVP-0001-v0.1.pdf"'
     assert response.content.startswith(b"%PDF")
 
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from pharma import documents, kinds
 from pharma.pdf import revision_pdf
-from tests.conftest import PASSWORD
+from tests.pharma.conftest import approve
 from tests.pharma.document_data import complete_content
 
 
@@ -46,7 +46,9 @@ def test_every_kind_renders_its_sections_and_page_numbers(acme, acme_qa, kind):
     assert "UNCONTROLLED COPY" in flat and "Revision history" in flat
 
 
-def test_an_approved_pdf_is_issued_once_and_its_hash_kept(acme, acme_signer):
+def test_an_approved_pdf_is_issued_once_and_its_hash_kept(
+    acme, acme_signer, acme_reviewer, acme_approver
+):
     cv = kinds.get("cleaning_validation")
     document = documents.document_create(
         organisation=acme, user=acme_signer, kind=cv.key, title="Train A"
@@ -54,18 +56,37 @@ def test_an_approved_pdf_is_issued_once_and_its_hash_kept(acme, acme_signer):
     revision = documents.revision_save(
         document=document, user=acme_signer, content=complete_content(cv), reason="Complete"
     )
-    documents.revision_submit(revision=revision, user=acme_signer)
-    documents.revision_sign(
-        revision=revision, user=acme_signer, password=PASSWORD, meaning="approved"
-    )
-    revision.refresh_from_db()
+    approve(revision, acme_signer, acme_reviewer, acme_approver)
     first = revision_pdf(revision)
     revision.refresh_from_db()
     assert revision.pdf_sha256 == hashlib.sha256(first).hexdigest()
     assert revision_pdf(revision) == first
-    flat = _normalised(_text(first)[0])
-    assert "Approved Quinn QA" in flat and "Controlled copy" in flat
+    text, pages = _text(first)
+    flat = _normalised(text)
+    assert "Approved Avery Approver Approver" in flat and "Controlled copy" in flat
+    assert "Authored Quinn QA Author" in flat and "Reviewed Rita Reviewer Reviewer" in flat
     assert "UNCONTROLLED" not in flat
+    assert f"Effective date {revision.effective_date:%Y-%m-%d}" in flat
+    assert "Supersedes None (first issue)" in flat
+    assert "settings in force at approval" in flat and "maco_ppm 10" in flat
+    # The record ID and the copy's status are on every page.
+    record = f"Record {document.number}/1.0/{revision.uid}"
+    assert flat.count(record) == pages and flat.count("CONTROLLED COPY") == pages
+
+    # Finding 2: once superseded, the issued copy is still what Download gives, byte for byte,
+    # even after the organisation's settings change.
+    changed = complete_content(cv)
+    changed["cleaning"]["runs"] = 4
+    second = documents.revision_save(
+        document=document, user=acme_signer, content=changed, reason="Four runs"
+    )
+    approve(second, acme_signer, acme_reviewer, acme_approver)
+    acme.qa_settings = {"maco_ppm": 1}
+    acme.save()
+    revision.refresh_from_db()
+    assert revision.status == "superseded"
+    assert revision_pdf(revision) == first
+    assert "Supersedes CVP-0001 version 1.0" in _normalised(_text(revision_pdf(second))[0])
 
 
 def test_user_text_cannot_break_the_page_header(acme, acme_qa):

@@ -18,20 +18,24 @@ CV = kinds.get("cleaning_validation")
 
 
 @pytest.fixture
-def in_review(acme, acme_qa):
+def in_review(acme, acme_qa, acme_reviewer, acme_approver):
     document = documents.document_create(
         organisation=acme, user=acme_qa, kind=CV.key, title="Granulator train A"
     )
     revision = documents.revision_save(
         document=document, user=acme_qa, content=complete_content(CV), reason="Complete"
     )
-    documents.revision_submit(revision=revision, user=acme_qa)
+    documents.revision_submit(
+        revision=revision, user=acme_qa, reviewers=[acme_reviewer], approvers=[acme_approver]
+    )
     return document
 
 
 def _sign(client, document, password):
+    """Quinn, the author, signs: user ID and password, as at the first signing of a session."""
     return client.post(
-        f"/pharma/documents/{document.uid}/sign/", {"meaning": "approved", "password": password}
+        f"/pharma/documents/{document.uid}/sign/",
+        {"meaning": "authored", "user_id": "quinn@acme.example", "password": password},
     )
 
 
@@ -62,7 +66,7 @@ def test_the_limit_is_per_account_and_opens_again_after_the_window(
     later = time.time() + reauth.WINDOW.total_seconds() + 1
     monkeypatch.setattr(reauth, "time", SimpleNamespace(time=lambda: later))
     assert _sign(client, in_review, PASSWORD).status_code == 302
-    assert Signature.objects.filter(signer=acme_signer, meaning="approved").exists()
+    assert Signature.objects.filter(signer=acme_signer, meaning="authored").exists()
 
 
 def test_each_wrong_signature_password_is_in_the_audit_trail(client, in_review, acme_signer, login):
@@ -74,6 +78,24 @@ def test_each_wrong_signature_password_is_in_the_audit_trail(client, in_review, 
     )
     assert failed.count() == 2
     assert all("guess" not in str(e.changes) + str(e.additional_data) for e in failed)
+
+
+def test_the_first_signing_of_a_session_needs_the_user_id_then_the_password_alone(
+    client, in_review, acme_signer, acme_reviewer, login
+):
+    """21 CFR 11.200(a)(1): both components at the first signing, the password afterwards."""
+    login(acme_signer)
+    url = f"/pharma/documents/{in_review.uid}/sign/"
+    assert 'name="user_id"' in client.get(url).content.decode()
+    response = client.post(url, {"meaning": "authored", "password": PASSWORD})
+    assert response.status_code == 422 and not Signature.objects.exists()
+    response = client.post(
+        url, {"meaning": "authored", "user_id": "rita@acme.example", "password": PASSWORD}
+    )
+    assert response.status_code == 422 and not Signature.objects.exists()
+    assert LogEntry.objects.filter(additional_data__event="signature user ID failed").exists()
+    assert _sign(client, in_review, PASSWORD).status_code == 302
+    assert 'name="user_id"' not in client.get(url).content.decode()
 
 
 def test_a_pharma_user_without_two_factor_cannot_sign(client, in_review, acme_qa, login):
@@ -88,6 +110,6 @@ def test_a_pharma_user_without_two_factor_cannot_sign(client, in_review, acme_qa
             revision=documents.latest_revision(in_review),
             user=acme_qa,
             password=PASSWORD,
-            meaning="approved",
+            meaning="authored",
         )
     assert not Signature.objects.exists()

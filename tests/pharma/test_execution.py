@@ -226,13 +226,17 @@ def test_the_performer_cannot_approve_and_a_wrong_password_is_logged(
     assert started.status == ExecutionStatus.APPROVED
 
 
+def _printed_limit(limit) -> str:
+    return execution._printed(limit)
+
+
 def test_changing_the_organisations_settings_changes_nothing_in_an_execution(
     started, acme, acme_signer
 ):
     acme.qa_settings = {"maco_ppm": 5}  # would halve the swab limit to 100 µg/swab
     acme.save()
-    live = execution.frozen_limits(Revision.objects.get(pk=started.revision_id))
-    assert live["swab"].value == 100  # what a new execution would get now
+    frozen = execution.frozen_limits(Revision.objects.get(pk=started.revision_id))
+    assert _printed_limit(frozen["swab"]) == SWAB_LIMIT  # a new execution is judged the same
     result = _swab(started, acme_signer, "swab-1", "150")
     assert result.passed
     started.refresh_from_db()

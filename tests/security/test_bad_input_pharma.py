@@ -52,7 +52,10 @@ LOGBOOK_FIELDS = ("date", "time", "activity", "product", "batch", "remarks", "pa
 FORMS = {
     "documents": ("post", ["kind", "title"]),
     "document_edit": ("post", _editor_fields()),
-    "document_sign": ("post", ["meaning", "password"]),
+    "document_sign": ("post", ["meaning", "user_id", "password"]),
+    "document_submit": ("post", ["reviewers", "approvers"]),
+    "document_compare": ("get", ["from", "to"]),
+    "members": ("post", ["membership", "roles"]),
     "compliance": ("post", ["document", "kind"]),
     "pathways": ("post", ["step", *PathwayForm().fields]),
     "assistant": ("post", ["question", "authority", "region"]),
@@ -69,10 +72,10 @@ FORMS = {
 }
 NO_INPUT = {
     "home",
+    "audit",
     "invitation",  # fuzzed below, as the anonymous visitor it is for
     "drug_detail",
     "document_detail",
-    "document_submit",
     "document_withdraw",
     "document_pdf",
     "document_revision",
@@ -93,7 +96,7 @@ GOOD = {
     "region": ["EU"],
     "page": ["2", "-1", "last"],
     "add_row": ["products.products", "nope.nope"],
-    "f-cleaning-dirty_hold_h": ["48", "1e3", "1,000"],
+    "f-cleaning-dirty_hold_h": ["48", "1e3", "1,000", "0,012", "185.000"],
     "value": ["12", "450", "0,5"],
     "visually_clean": ["yes", "no"],
     "impact_assessment": ["The next batch is on hold until the chute is re-cleaned."],
@@ -101,6 +104,9 @@ GOOD = {
     "date": ["2020-01-01", "2020-02-30"],
     "time": ["08:00", "25:99"],
     "activity": ["production", "cleaning"],
+    "from": ["1", "999999999999999999999"],
+    "to": ["1", "-1"],
+    "roles": ["author", "qa_admin", "king"],
 }
 
 

@@ -58,6 +58,7 @@ def _bad_arguments(tmp_path) -> dict[str, list[list[str]]]:
             ["new@lumen.example", "--role", "janitor-😷"],
             ["new@lumen.example", "--role", "auditor", "surplus"],
         ],
+        "pharma_review_reminders": [["--days", "soon"], ["--days", "-5"], ["surplus"]],
         "triage_eval": [[], [MISSING], [str(tmp_path)], [str(junk)]],
         "build_dataset": [[], ["--out", out, "--seed", "x"], ["--out", out, "--qa", MISSING]],
         "train_qlora": [[], ["--data", MISSING, "--out", out], ["--data", str(tmp_path)]],

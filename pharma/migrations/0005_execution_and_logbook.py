@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pharma', '0003_revision_pdf'),
+        ('pharma', '0004_approval_workflow_frozen_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
