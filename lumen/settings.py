@@ -193,6 +193,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "lumen.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lumen"
+# One 30-second step either side (RFC 6238 §5.2): a code typed as the step turns, or from a
+# phone whose clock is a few seconds off, still works; allauth refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
 
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
