@@ -211,11 +211,16 @@ def _interaction_warnings(drugs: list[Drug], taking: list[Drug]) -> dict[int, li
     return out
 
 
-def warnings_for(drugs: list[Drug], context: PatientContext) -> dict[int, list[Warning]]:
+def warnings_for(
+    drugs: list[Drug], context: PatientContext, *, taking: list[Drug] | None = None
+) -> dict[int, list[Warning]]:
     """Warnings for each drug (keyed by drug id, every drug present, most severe first) given
-    the patient's allergies, own medicines (interactions), conditions, pregnancy and age."""
-    # Fuzzy, as the profile matched them: a misspelt medicine still gets its warnings.
-    taking, _ = resolve(list(context.medications), fuzzy=True) if context.medications else ([], [])
+    the patient's allergies, own medicines (interactions), conditions, pregnancy and age.
+    `taking`: the patient's medicines already matched to drugs, when the caller has them (a
+    profile stores its matches); else `context.medications` are matched here."""
+    if taking is None:
+        # Fuzzy, as the profile matched them: a misspelt medicine still gets its warnings.
+        taking, _ = resolve(list(context.medications), fuzzy=True)
     keys: set[str] = set()
     for condition in context.conditions:
         keys |= condition_keys(condition)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from lumen.accounts.roles import Role, roles_of
+from lumen.accounts.roles import Role, request_roles
 
 
 def roles(request) -> dict[str, object]:
     """Navigation needs to know which areas the visitor may enter."""
-    user_roles = roles_of(request.user) if hasattr(request, "user") else set()
+    user_roles = request_roles(request)
     return {
         "is_patient": Role.PATIENT in user_roles,
         "is_pharma": Role.PHARMA in user_roles,

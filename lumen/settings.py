@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # Django itself produces for a private page gets no-store, errors and redirects included.
     "lumen.private_pages.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Keeps the inactivity timeout with at most one session write a minute (below).
+    "lumen.idle_sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -199,7 +201,9 @@ MFA_TOTP_TOLERANCE = 1
 
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # each request pushes expiry forward: an *inactivity* timeout
+# An *inactivity* timeout: lumen.idle_sessions saves the session (pushing its expiry forward)
+# at most once a minute, rather than on every request (one write and commit each, issue 20).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

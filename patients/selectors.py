@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import prefetch_related_objects
+
+from knowledge.drug_names import resolve
 from knowledge.models import Drug
 from lumen.accounts.models import User
 from patients.models import Medication, Profile
@@ -11,6 +14,24 @@ def profile_for(user: User) -> Profile:
     """The patient's own profile, created empty on first visit."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
+
+
+def profile_with_lists(user: User) -> Profile:
+    """The patient's profile with its medicines, conditions and allergies read once each:
+    `patient_context` and `medicines_taken` then read them without a query."""
+    profile = profile_for(user)
+    prefetch_related_objects([profile], "medications", "conditions", "allergies")
+    return profile
+
+
+def medicines_taken(profile: Profile) -> list[Drug]:
+    """The drugs the patient takes: each medicine's stored match (made when it was saved),
+    and a fresh match for a medicine saved unmatched, which a newer drug vocabulary may know.
+    Matching every name again instead cost two queries a medicine on each drug page."""
+    rows = medications_with_drugs(profile.medications.all())
+    unmatched = [m.name for m in rows if m.drug is None]
+    found, _ = resolve(unmatched, fuzzy=True)
+    return [m.drug for m in rows if m.drug is not None] + found
 
 
 def conversation_messages(user: User):

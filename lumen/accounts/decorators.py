@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from lumen.accounts.roles import Role, has_role
+from lumen.accounts.roles import Role, request_roles
 
 
 def role_required(role: Role) -> Callable:
@@ -19,7 +19,7 @@ def role_required(role: Role) -> Callable:
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, role):
+            if role not in request_roles(request):
                 raise PermissionDenied(f"This area is for {role.value} accounts.")
             return view(request, *args, **kwargs)
 

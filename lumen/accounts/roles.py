@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from lumen.accounts.models import User
 
 
@@ -69,6 +71,14 @@ def roles_of(user: User) -> set[Role]:
     if user.is_staff:
         roles.add(Role.STAFF)
     return roles
+
+
+def request_roles(request: HttpRequest) -> set[Role]:
+    """The signed-in user's roles, read once per request (the area decorator and the
+    navigation both ask; each asking was a query)."""
+    if not hasattr(request, "_lumen_roles"):
+        request._lumen_roles = roles_of(request.user) if hasattr(request, "user") else set()
+    return request._lumen_roles
 
 
 def has_role(user: User, role: Role) -> bool:

@@ -13,7 +13,7 @@ from knowledge.models import Availability, Drug
 from lumen import safety
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
-from patients.selectors import profile_for
+from patients.selectors import medicines_taken, profile_with_lists
 from patients.services import patient_context
 
 TEMPLATE = "patients/drugs.html"
@@ -48,7 +48,7 @@ def drug_search(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 def drug_detail(request: HttpRequest, key: str) -> HttpResponse:
     drug = _get_drug(key)
-    profile = profile_for(request.user)
+    profile = profile_with_lists(request.user)
     availability = [
         (region, Availability(status).label)
         for region, status in sorted(drug.availability.items())
@@ -61,7 +61,9 @@ def drug_detail(request: HttpRequest, key: str) -> HttpResponse:
             "drug": drug,
             "availability": availability,
             "reported": drug.reported_reactions[:REPORTED_REACTIONS_SHOWN],
-            "warnings": warnings_for([drug], patient_context(profile))[drug.id],
+            "warnings": warnings_for(
+                [drug], patient_context(profile), taking=medicines_taken(profile)
+            )[drug.id],
             "disclaimer": safety.DISCLAIMER,
         },
     )

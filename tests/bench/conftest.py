@@ -6,9 +6,16 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import ROOT
@@ -44,3 +51,36 @@ def summary_ms(samples: list[float]) -> dict[str, float]:
         "p95_ms": round(percentile(ms, 95), 2),
         "mean_ms": round(statistics.fmean(ms), 2),
     }
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path, *, workers: str, threads: str) -> Iterator[str]:
+    """A production-like gunicorn (gthread, the Dockerfile's arguments) on a free loopback
+    port, started with `env`; yields its base URL once /healthz answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "lumen.wsgi", "-k", "gthread", "-w", workers,
+             "--threads", threads, "-b", f"127.0.0.1:{port}", "--timeout", "90",
+             "--keep-alive", "5"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        try:
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline and process.poll() is None, (
+                    f"gunicorn did not start; see {log}"
+                )
+                time.sleep(0.5)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

@@ -15,7 +15,6 @@ import logging
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.bench.conftest import OUT, percentile
+from tests.bench.conftest import OUT, gunicorn, percentile
 from tests.conftest import ROOT
 
 LEVELS = (10, 50, 100)
@@ -107,30 +106,9 @@ def production_env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(production_env, tmp_path_factory):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = (tmp_path_factory.mktemp("gunicorn") / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lumen.wsgi", "-k", "gthread", "-w", WORKERS,
-         "--threads", THREADS, "-b", f"127.0.0.1:{port}", "--timeout", "90",
-         "--keep-alive", "5"],  # the Dockerfile's GUNICORN_CMD_ARGS
-        cwd=ROOT, env=production_env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline and process.poll() is None, "gunicorn did not start"
-        time.sleep(0.5)
-    yield base, json.loads(production_env["LOAD_DOCUMENTS"])["documents"]
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    with gunicorn(production_env, log, workers=WORKERS, threads=THREADS) as base:
+        yield base, json.loads(production_env["LOAD_DOCUMENTS"])["documents"]
 
 
 class Stats:

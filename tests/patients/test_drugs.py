@@ -69,3 +69,33 @@ def test_warnings_for_you_come_from_the_readers_own_profile(
     html = client.get("/patients/drugs/naproxen/").content.decode()
     assert "With your warfarin" not in html
     assert "Nothing in your profile" in html
+
+
+def test_a_drug_page_for_a_full_profile_has_a_bounded_query_count(
+    client, alice_patient, login, drug_database, django_assert_max_num_queries
+):
+    """Pinned (issue 20): session, user and roles once each, no session write; the profile
+    and its three lists once each; the medicines' stored matches, not matched again."""
+    from patients.services import profile_item_save
+
+    profile = profile_for(alice_patient)
+    for name in ("Coumadin", "lisinopril", "metformin", "atorvastatin"):
+        profile_item_save(Medication(profile=profile, name=name))
+    profile_item_save(Allergy(profile=profile, substance="penicillin", reaction="rash"))
+    login(alice_patient)
+    client.get("/patients/drugs/warfarin/")
+    with django_assert_max_num_queries(13):
+        html = client.get("/patients/drugs/warfarin/").content.decode()
+    assert "<h1>Warfarin</h1>" in html
+
+
+def test_a_medicine_saved_unmatched_is_matched_again_for_its_warnings(
+    client, alice_patient, login, drug_database
+):
+    """The drug page uses each medicine's stored match; one saved before the vocabulary knew
+    its name is matched afresh, so a newer vocabulary still warns about it."""
+    profile = profile_for(alice_patient)
+    Medication.objects.create(profile=profile, name="Coumadin", drug=None)
+    login(alice_patient)
+    html = client.get("/patients/drugs/naproxen/").content.decode()
+    assert "With your warfarin" in html

@@ -163,3 +163,37 @@ def test_the_home_page_reads_recognised_drugs_without_a_query_per_medicine(
     for name in ("ibuprofen", "Advil", "paracetamol"):
         client.post("/patients/medications/", {"name": name})
     assert home_queries() == one
+
+
+def _full_profile(profile: Profile) -> None:
+    from patients.services import profile_item_save
+
+    for name in ("Coumadin", "lisinopril", "metformin", "made-up tonic"):
+        profile_item_save(Medication(profile=profile, name=name))
+    profile_item_save(Condition(profile=profile, name="CKD stage 3"))
+    profile_item_save(Allergy(profile=profile, substance="penicillin", reaction="rash"))
+
+
+def test_the_home_page_reads_a_full_profile_in_eight_queries(
+    client, alice_patient, alice_profile, login, small_corpus, django_assert_num_queries
+):
+    """Session, user and roles (each read once per request), the profile, its medicines,
+    their matched drugs, conditions and allergies; no write (issue 20)."""
+    _full_profile(alice_profile)
+    login(alice_patient)
+    client.get("/patients/")
+    with django_assert_num_queries(8):
+        page = client.get("/patients/").content.decode()
+    assert page.count('<li id="row-') == 6
+    assert "recognised as warfarin" in page and "penicillin" in page
+
+
+def test_the_home_page_shows_each_blank_add_form_with_its_own_ids(client, alice_patient, login):
+    from patients.views.profile import KINDS
+
+    login(alice_patient)
+    page = client.get("/patients/").content.decode()
+    for kind in KINDS.values():
+        blank = str(kind.make_form().as_div())
+        assert blank in page
+        assert f'id="id_{kind.name}_' in blank
