@@ -183,7 +183,7 @@ def prepare(
     drugs.sort(key=lambda d: [e.drug_id for e in understood.drugs].index(d.id))
     if audience == "patient":
         result.personal_notes = _personal_notes(drugs, context)
-    grounded = [e for e in understood.entities if e.documents]
+    grounded = [e for e in understood.entities if e.documents or e.kind != "topic"]
     if grounded:
         found = search_about(
             informational, grounded, types=understood.types,
@@ -192,6 +192,10 @@ def prepare(
     else:
         found = search(informational, k=k, filters=filters)
     pairs = find_interactions(drugs) if len(drugs) > 1 else []
+    if grounded and not found.found and not pairs:
+        # Named, but no page is about it and no passage names it: a gap, not a neighbour.
+        gap = Understanding(informational, unknown=tuple(e.name for e in grounded))
+        return Draft(_content_gap(result, gap, audience), understanding=understood)
     if not found.found and not pairs:
         review = safety.review("", citations=0, audience=audience)
         result.text, result.abstained = review.text, True

@@ -265,6 +265,8 @@ def search_about(
         scored: list[tuple[float, int, float, str, str]] = []
         if entity.documents:
             rows = _rows("c.document_id = ANY(%s)", [list(entity.documents)], vector, where, params)
+        elif entity.kind != "topic":
+            rows = []  # a medicine with no page of its own: only passages that name it
         else:  # a topic known only as a phrase: the passages that contain it
             rows = _rows(
                 "c.search_vector @@ phraseto_tsquery('english', %s)",
@@ -275,7 +277,7 @@ def search_about(
             score += _subject_bonus(title, subject_who)
             if entity.detail and entity.detail in section:
                 score += SECTION_BONUS
-            if not entity.documents and entity.name in header.lower():
+            if not entity.documents and entity.name.lower() in header.lower():
                 score += SECTION_BONUS  # the passage's document is about the phrase
             scored.append((score, chunk_id, similarity, entity.name, ""))
         if len(scored) < 2 and entity.names:
