@@ -74,7 +74,10 @@ def _personal_notes(drugs: list[Drug], context: PatientContext | None) -> list[s
     for drug in drugs:
         for warning in warnings_for([drug], context).get(drug.id, []):
             kind = WARNING_KINDS.get(warning.kind, warning.kind.capitalize())
-            notes.append(f"{kind} ({warning.severity}): {warning.text} (Source: {warning.source}.)")
+            notes.append(
+                f"{warning.text} ({warning.severity} {kind.lower()} warning; "
+                f"source: {warning.source}.)"
+            )
     return list(dict.fromkeys(notes))
 
 

@@ -315,7 +315,8 @@ def _rows(condition: str, condition_params: list, vector: str, where: str, param
 
 
 def _mentioning(entity, vector: str, where: str, params: list, mentions) -> list:
-    """Passages of other documents whose own text names the entity (not just a header)."""
+    """Passages of other documents whose own text names the entity: the full-text index
+    finds candidates (header or text), `mentions` keeps those whose text itself names it."""
     tsquery = " | ".join(f"({_phrase(n)})" for n in entity.names[:12] if _phrase(n))
     if not tsquery:
         return []
@@ -328,7 +329,7 @@ def _mentioning(entity, vector: str, where: str, params: list, mentions) -> list
             JOIN knowledge_document d ON d.id = c.document_id
             JOIN knowledge_source s ON s.id = d.source_id
             WHERE c.embedding IS NOT NULL AND NOT (c.document_id = ANY(%s))
-              AND to_tsvector('english', c.text) @@ to_tsquery('english', %s) AND {where}
+              AND c.search_vector @@ to_tsquery('english', %s) AND {where}
             ORDER BY c.embedding <=> %s::vector
             LIMIT 10
             """,  # noqa: S608 - as above

@@ -181,7 +181,8 @@ def drug_names_for(metadata: dict | None, title: str) -> tuple[str, tuple[str, .
         # Only when the title's subject *is* the drug ("Ibuprofen: patient information"),
         # not when it merely mentions one ("Warfarin and diet").
         if candidate is not None and main.lower() in {
-            candidate.name, *(n.lower() for n in (*candidate.synonyms, *candidate.brand_names))
+            candidate.name,
+            *(n.lower() for n in (*candidate.synonyms, *candidate.brand_names)),
         }:
             drug = candidate
     if drug is None:

@@ -333,12 +333,11 @@ def understand(question: str, *, audience: str = "patient") -> Understanding:
             if close:
                 _add_topic(entities, index, close[0])
                 continue
-        if entities:
-            # With a known subject, only a word no passage contains is a second, unknown
-            # subject ("ibuprofen with Paxlovid"); other leftovers are context.
-            for word in words:
-                if word not in _vocabulary() and len(word) >= 4 and not _in_corpus(word):
-                    unknown.append(word)
+        if entities or len(words) > 2:
+            # With a known subject (or in a long description), only a word no passage
+            # contains and that is no misspelt everyday word is a subject Lumen lacks
+            # ("ibuprofen with Paxlovid"); other leftovers are context.
+            unknown += [w for w in words if _unknown_word(w)]
             continue
         if _in_corpus(span_text):
             entities.append(Entity("topic", span_text, (span_text,)))
@@ -432,6 +431,25 @@ def _residual_spans(lowered: str, taken: list[tuple[int, int]]) -> list[str]:
     if current:
         spans.append(" ".join(current))
     return spans
+
+
+def _unknown_word(word: str) -> bool:
+    if len(word) < 4 or word in _vocabulary() or _in_corpus(word):
+        return False
+    # "saterday", "evry": a slip of an everyday word, not a subject.
+    similar = _vocabulary_by_letter().get(word[0], ())
+    return not difflib.get_close_matches(word, similar, n=1, cutoff=0.75)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_by_letter() -> dict[str, tuple[str, ...]]:
+    """Everyday words by first letter: a slip rarely changes the first letter, and comparing
+    with one letter's words keeps the check within a few milliseconds."""
+    out: dict[str, list[str]] = {}
+    for word in _vocabulary():
+        if len(word) >= 3:
+            out.setdefault(word[0], []).append(word)
+    return {letter: tuple(words) for letter, words in out.items()}
 
 
 def _in_corpus(phrase: str) -> bool:

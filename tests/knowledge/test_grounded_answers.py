@@ -117,7 +117,7 @@ def test_a_guideline_question_cites_the_named_guideline(small_corpus):
 
 
 @pytest.mark.django_db
-def test_a_penicillin_allergy_is_warned_about_when_asking_about_amoxicillin(drug_database):
+def test_a_penicillin_allergy_is_warned_about_when_asking_about_amoxicillin(drug_database):  # noqa: F811
     _add("drug:amoxicillin", "Amoxicillin: patient information", [
         ("Uses", "Amoxicillin is a penicillin antibiotic for bacterial infections."),
     ], metadata={"drug": "amoxicillin"})  # fmt: skip
@@ -125,12 +125,12 @@ def test_a_penicillin_allergy_is_warned_about_when_asking_about_amoxicillin(drug
     result = answer(
         "Is amoxicillin safe for me?", context=PatientContext(allergies=("penicillin",))
     )
-    assert any(note.startswith("Allergy (major)") for note in result.personal_notes)
+    assert any("major allergy warning" in note for note in result.personal_notes)
     assert result.citations[0].title == "Amoxicillin: patient information"
 
 
 @pytest.mark.django_db
-def test_two_named_medicines_get_the_interaction_engines_warning(drug_database):
+def test_two_named_medicines_get_the_interaction_engines_warning(drug_database):  # noqa: F811
     result = answer("Can I take Zoloft with tramadol?")
     assert "Sertraline with tramadol: a major interaction" in result.text
     assert "serotonin" in result.text.lower()

@@ -29,9 +29,7 @@ class Command(BaseCommand):
             raise CommandError("The question is too long (2,000 characters at most).")
         result = answer(question, audience=audience)
         flagged_question_record(answer=result, audience=audience, channel="cli")
-        for_you = (
-            "For you:\n" + "\n".join(result.personal_notes) if result.personal_notes else ""
-        )
+        for_you = "For you:\n" + "\n".join(result.personal_notes) if result.personal_notes else ""
         if as_json:
             payload = {
                 "answer": "\n\n".join(filter(None, [result.message, for_you, result.text])),
