@@ -105,7 +105,7 @@ def test_an_answer_names_its_subject_and_warns_a_patient_of_their_penicillin_all
     answer = page.locator(".msg-lumen").last
     expect(answer).to_contain_text("Amoxicillin: warnings")
     expect(answer.locator(".alert-warning")).to_contain_text("For you")
-    expect(answer.locator(".alert-warning")).to_contain_text("allergy to penicillin")
+    expect(answer.locator(".alert-warning")).to_contain_text("penicillin allergy")
     expect(
         answer.get_by_role("link", name="Amoxicillin: patient information").first
     ).to_be_visible()
