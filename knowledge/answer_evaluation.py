@@ -138,6 +138,10 @@ def _share(values: list[bool]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
 
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
@@ -161,6 +165,9 @@ def summarise(outcomes: list[Outcome]) -> dict:
             [sum(o.facts_found) / len(o.facts_found) >= 0.5 for o in with_facts]
         ),
         "behaviour_accuracy": _share([o.behaved == o.case.expect for o in outcomes]),
+        "generated_sentences_dropped": _mean(
+            [o.result.support_dropped for o in outcomes if o.result.support_dropped is not None]
+        ),
         "accuracy_by_expectation": by_expect,
         "latency_ms_p50": round(_percentile(ms, 0.5), 1),
         "latency_ms_p95": round(_percentile(ms, 0.95), 1),

@@ -21,6 +21,7 @@ from knowledge.drug_warnings import warnings_for
 from knowledge.interactions import FoundInteraction, find_interactions
 from knowledge.models import Drug
 from knowledge.retrieval import Citation, Filters, search, search_about
+from knowledge.support import check_support
 from knowledge.understanding import Understanding, understand
 from lumen import safety
 from lumen.generation import GenerationError, Params, get_generator, params_from_settings
@@ -28,6 +29,10 @@ from lumen.generation.prompt import Prompt, PromptPassage
 
 logger = logging.getLogger(__name__)
 
+UNSUPPORTED_NOTICE = (
+    "The language model's answer was not supported well enough by the sources, so this "
+    "answer was composed directly from them."
+)
 FALLBACK_NOTICE = (
     "The language model is unavailable right now, so this answer was composed directly "
     "from the sources."
@@ -48,6 +53,7 @@ class Answer:
     abstained: bool = False
     backend: str = ""
     notice: str = ""
+    support_dropped: float | None = None  # share of a model's sentences the sources lacked
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -292,6 +298,22 @@ def _renumbered(text: str, citations: list[Citation]) -> tuple[str, list[Citatio
     return text, [citations[n - 1] for n in used]
 
 
+def _finish_generated(draft: Draft, text: str, *, backend: str) -> Answer:
+    """A model's draft with every unsupported sentence dropped (`knowledge.support`); the
+    composer answers instead when too little is left. The share dropped is kept on the
+    answer for the evaluation (and logged as a count, never the text)."""
+    passages = {p.number: p.text for p in draft.prompt.passages}
+    for i, lead in enumerate(draft.lead, start=len(passages) + 1):
+        passages[i] = lead
+    check = check_support(text, passages)
+    if check.enough:
+        result = finish(draft, check.text, backend=backend)
+    else:
+        result = finish(draft, compose(draft), backend="extractive", notice=UNSUPPORTED_NOTICE)
+    result.support_dropped = round(check.dropped_share, 3)
+    return result
+
+
 def _fallback(draft: Draft, generator, exc: Exception) -> str:
     logger.warning("generation failed (%s): %s; using extractive answer", generator.name, exc)
     return compose(draft)
@@ -322,7 +344,7 @@ def answer(
         return finish(
             draft, _fallback(draft, generator, exc), backend="extractive", notice=FALLBACK_NOTICE
         )
-    return finish(draft, generation.text, backend=generation.backend)
+    return _finish_generated(draft, generation.text, backend=generation.backend)
 
 
 def answer_stream(
@@ -363,4 +385,7 @@ def answer_stream(
             "answer", answer=finish(draft, text, backend="extractive", notice=FALLBACK_NOTICE)
         )
         return
-    yield StreamEvent("answer", answer=finish(draft, "".join(pieces), backend=generator.name))
+    result = _finish_generated(draft, "".join(pieces), backend=generator.name)
+    if result.notice:
+        yield StreamEvent("fallback", result.notice)
+    yield StreamEvent("answer", answer=result)
