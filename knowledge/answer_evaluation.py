@@ -23,6 +23,7 @@ from lumen.lib.text import split_sentences
 FACT_SIMILARITY = 0.6
 EXPECTATIONS = ("answer", "abstain", "escalate")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_CLAUSES = re.compile(r"[;:,()]|\s(?:and|or|but)\s|\s[\u2013\u2014-]\s")
 
 
 class AnswerSetError(ValueError):
@@ -110,6 +111,9 @@ def _facts_found(text: str, facts: tuple[str, ...]) -> list[bool]:
     from knowledge.embeddings import embed
 
     sentences = [s for s in split_sentences(text) if len(s) > 3]
+    # A short fact is compared with the clauses of a long sentence as well ("tiredness" is
+    # one item of a list), so its meaning is not diluted by the rest of the sentence.
+    sentences += [c for s in sentences for c in _CLAUSES.split(s) if len(c.split()) >= 2]
     if not facts:
         return []
     if not sentences:

@@ -255,7 +255,7 @@ def compose(draft: Draft) -> str:
     understood = draft.understanding
     return composer.compose(
         question=draft.prompt.question,
-        subjects=[e.name for e in understood.entities] if understood else [],
+        subjects=[e.name for e in understood.entities if e.kind != "topic"] if understood else [],
         question_type=understood.type if understood else "general",
         passages=draft.sources,
         lead=draft.lead,

@@ -131,7 +131,9 @@ _REGULATION_PATTERNS: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"\bannex\s*(\d{1,2})\b", "Annex {}"),
         (r"\b(?:21\s*)?c\.?f\.?r\.?\s*(?:part\s*)?(\d{1,4})", "21 CFR {}"),
         (r"\bpart\s*(\d{2,3})\b", "21 CFR {}"),
-        (r"\bich\s*(q\d{1,2}[a-e]?)", "ICH {}"),
+        (r"\bich\s*([qems]\d{1,2}[a-e]?)", "ICH {}"),
+        (r"\bregulation\s*(?:\((?:eu|ec)\)\s*)?(?:no\.?\s*)?(\d{2,4}/\d{1,4})", "Regulation {}"),
+        (r"\bdirective\s*(?:\((?:eu|ec)\)\s*)?(?:no\.?\s*)?(\d{2,4}/\d{1,4})", "Directive {}"),
         (r"(?<![\w<])(q(?:[1-9]|1[0-4])[a-e]?)(?:\s*\(r\d\))?(?![\w>])", "ICH {}"),
         (r"\busp\s*(?:chapter\s*)?<?\s*(\d{2,4})\s*>?", "USP <{}>"),
         (r"<(\d{3,4})>", "USP <{}>"),
@@ -151,7 +153,11 @@ def regulation_keys(text: str) -> list[str]:
     for pattern, key in _REGULATION_PATTERNS:
         for match in pattern.finditer(text):
             raw = match.group(1)
-            value = key.format(raw.upper() if key.startswith("ICH") else str(int(raw)))
+            if key.startswith("ICH"):
+                raw = raw.upper()
+            elif raw.isdigit():
+                raw = str(int(raw))
+            value = key.format(raw)
             if key == "EU GMP Chapter {}" and "annex" in text[: match.start()].lower()[-12:]:
                 continue
             found.append((match.start(), value))

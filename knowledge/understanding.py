@@ -113,6 +113,8 @@ _FUNCTION_WORDS = frozenset(
     prescription prescribed otc over counter pharmacist nurse want wondering wonder please
     thanks thank hi hello there here now today right new first again too well not no yes
     condition conditions disease diseases illness problem problems issue issues health
+    contagious catching infectious spread spreading worse serious
+    can't cant don't dont won't isn't doesn't didn't i've ive i'd it'll that's
     he she him her his hers son daughter child children kid kids baby babies toddler infant
     newborn boy girl teen teenager husband wife partner mum mom mother dad father grandmother
     grandfather grandma grandpa grandparent friend brother sister boyfriend girlfriend family
@@ -333,16 +335,23 @@ def understand(question: str, *, audience: str = "patient") -> Understanding:
             if close:
                 _add_topic(entities, index, close[0])
                 continue
-        if entities or len(words) > 2:
+        if any(e.kind != "topic" for e in entities) or len(words) > 2:
             # With a known subject (or in a long description), only a word no passage
             # contains and that is no misspelt everyday word is a subject Lumen lacks
             # ("ibuprofen with Paxlovid"); other leftovers are context.
             unknown += [w for w in words if _unknown_word(w)]
             continue
-        if _in_corpus(span_text):
-            entities.append(Entity("topic", span_text, (span_text,)))
-        else:
+        if len(words) == 1 and words[0] in _vocabulary():
+            continue  # an everyday word ("sleep", "early"): context, not a subject
+        documents = _documents_about(span_text)
+        if documents:  # a subject some document's header names, though not its title
+            entities.append(Entity("condition", span_text.capitalize(), (span_text,), documents))
+        elif len(words) == 1 or not _in_corpus(span_text):
+            # A name no document is about ("Parkinson's" only mentioned in passing, "cold
+            # sore" nowhere): a gap, never an answer from neighbours.
             unknown.append(span_text)
+        else:
+            entities.append(Entity("topic", span_text, (span_text,)))
     return Understanding(
         question=question,
         entities=tuple(entities),
@@ -380,11 +389,17 @@ def _drugs(question: str) -> tuple[list[Entity], list[tuple[int, int]]]:
         drug_id = terms[match.group(0).lower()]
         if drug_id not in ids:
             ids.append(drug_id)
+    plain = _plain_terms(_version())
     for match in _TOKEN.finditer(question.lower()):
         word = match.group(0)
-        if len(word) < 5 or _overlaps(match.span(), spans) or word in _FUNCTION_WORDS:
+        if len(word) < 4 or _overlaps(match.span(), spans) or word in _FUNCTION_WORDS:
             continue
-        if word in terms or word in _vocabulary():
+        if word in plain:  # "Sudafed" for the brand "Sudafed (original formula)"
+            spans.append(match.span())
+            if plain[word] not in ids:
+                ids.append(plain[word])
+            continue
+        if len(word) < 5 or word in terms or word in _vocabulary():
             continue
         close = difflib.get_close_matches(word, terms, n=1, cutoff=0.8)
         if close:
@@ -405,6 +420,19 @@ def _drugs(question: str) -> tuple[list[Entity], list[tuple[int, int]]]:
                    tuple(sorted(index.drug_docs.get(drug.id, ()))), drug.id)
         )  # fmt: skip
     return entities, spans
+
+
+@lru_cache(maxsize=2)
+def _plain_terms(version: tuple) -> dict[str, int]:
+    """Drug names with a parenthetical qualifier removed ("sudafed (original formula)" ->
+    "sudafed"), where that leaves a single word no other drug is called."""
+    _, terms = _matcher(version)
+    plain: dict[str, int] = {}
+    for term, drug_id in terms.items():
+        bare = re.sub(r"\s*\([^)]*\)", "", term).strip()
+        if bare != term and " " not in bare and bare not in terms and len(bare) >= 4:
+            plain.setdefault(bare, drug_id)
+    return plain
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -438,7 +466,7 @@ def _unknown_word(word: str) -> bool:
         return False
     # "saterday", "evry": a slip of an everyday word, not a subject.
     similar = _vocabulary_by_letter().get(word[0], ())
-    return not difflib.get_close_matches(word, similar, n=1, cutoff=0.75)
+    return not difflib.get_close_matches(word, similar, n=1, cutoff=0.85)
 
 
 @lru_cache(maxsize=1)
@@ -450,6 +478,19 @@ def _vocabulary_by_letter() -> dict[str, tuple[str, ...]]:
         if len(word) >= 3:
             out.setdefault(word[0], []).append(word)
     return {letter: tuple(words) for letter, words in out.items()}
+
+
+def _documents_about(phrase: str) -> tuple[int, ...]:
+    """Documents whose chunk headers (title, subject, other names: weight A) contain
+    `phrase`; the GIN index finds candidates, `ts_filter` keeps header matches."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT document_id FROM knowledge_chunk, "
+            "phraseto_tsquery('english', %s) AS q "
+            "WHERE search_vector @@ q AND ts_filter(search_vector, '{a}') @@ q LIMIT 20",
+            [phrase],
+        )
+        return tuple(sorted(row[0] for row in cursor.fetchall()))
 
 
 def _in_corpus(phrase: str) -> bool:
