@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from knowledge import composer
 from knowledge.composer import SourcePassage
@@ -85,6 +85,20 @@ def _personal_notes(drugs: list[Drug], context: PatientContext | None) -> list[s
                 f"source: {warning.source}.)"
             )
     return list(dict.fromkeys(notes))
+
+
+def _context_for(
+    understood: Understanding, context: PatientContext | None
+) -> PatientContext | None:
+    """Whose facts the notes use: the asker's profile when the question is about them; for a
+    child or another person, only the age the question gives (the asker's allergies and
+    medicines are not theirs)."""
+    subject = understood.subject
+    if subject.who == "self":
+        if context is not None and subject.age is not None and context.age is None:
+            return replace(context, age=subject.age)
+        return context
+    return PatientContext(age=subject.age) if subject.age is not None else None
 
 
 def _interaction_lead(found: list[FoundInteraction], first_number: int) -> list[str]:
@@ -191,7 +205,7 @@ def prepare(
     drugs = list(Drug.objects.filter(id__in=[e.drug_id for e in understood.drugs]))
     drugs.sort(key=lambda d: [e.drug_id for e in understood.drugs].index(d.id))
     if audience == "patient":
-        result.personal_notes = _personal_notes(drugs, context)
+        result.personal_notes = _personal_notes(drugs, _context_for(understood, context))
     grounded = [e for e in understood.entities if e.documents or e.kind != "topic"]
     if grounded:
         found = search_about(

@@ -117,7 +117,8 @@ def test_a_guideline_question_cites_the_named_guideline(small_corpus):
 
 
 @pytest.mark.django_db
-def test_a_penicillin_allergy_is_warned_about_when_asking_about_amoxicillin(drug_database):  # noqa: F811
+@pytest.mark.usefixtures("drug_database")
+def test_a_penicillin_allergy_is_warned_about_when_asking_about_amoxicillin():
     _add("drug:amoxicillin", "Amoxicillin: patient information", [
         ("Uses", "Amoxicillin is a penicillin antibiotic for bacterial infections."),
     ], metadata={"drug": "amoxicillin"})  # fmt: skip
@@ -130,8 +131,24 @@ def test_a_penicillin_allergy_is_warned_about_when_asking_about_amoxicillin(drug
 
 
 @pytest.mark.django_db
-def test_two_named_medicines_get_the_interaction_engines_warning(drug_database):  # noqa: F811
+@pytest.mark.usefixtures("drug_database")
+def test_two_named_medicines_get_the_interaction_engines_warning():
     result = answer("Can I take Zoloft with tramadol?")
     assert "Sertraline with tramadol: a major interaction" in result.text
     assert "serotonin" in result.text.lower()
     assert any(c.doc_type == "interaction" for c in result.citations)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("drug_database")
+def test_notes_about_a_child_use_the_childs_age_not_the_parents_profile():
+    _add("drug:aspirin", "Aspirin: patient information", [
+        ("Uses", "Aspirin relieves pain and fever and, at low dose, helps prevent clots."),
+    ], metadata={"drug": "aspirin"})  # fmt: skip
+    embed_pending()
+    mine = PatientContext(allergies=("aspirin",), age=40)
+    result = answer("Can I give aspirin to my 6 year old son?", context=mine)
+    assert result.personal_notes and all("allergy" not in n for n in result.personal_notes)
+    assert any("age warning" in n for n in result.personal_notes)
+    for_me = answer("Can I take aspirin?", context=mine)
+    assert any("allergy" in n for n in for_me.personal_notes)
