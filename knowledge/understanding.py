@@ -113,7 +113,8 @@ _FUNCTION_WORDS = frozenset(
     prescription prescribed otc over counter pharmacist nurse want wondering wonder please
     thanks thank hi hello there here now today right new first again too well not no yes
     condition conditions disease diseases illness problem problems issue issues health
-    contagious catching infectious spread spreading worse serious
+    one two three four five next second says said say doc docs barely properly leaflet
+    label box pack packet contagious catching infectious spread spreading worse serious
     can't cant don't dont won't isn't doesn't didn't i've ive i'd it'll that's
     he she him her his hers son daughter child children kid kids baby babies toddler infant
     newborn boy girl teen teenager husband wife partner mum mom mother dad father grandmother
@@ -194,6 +195,7 @@ class _Index:
     regulation_docs: dict[str, set[int]]  # "Annex 1" -> documents
     pattern: re.Pattern | None
     long_words: dict[str, str]  # single-word aliases of 6+ letters (for misspellings)
+    names: dict[int, str] = field(default_factory=dict)  # document id -> its subject's name
 
 
 def _document_version() -> tuple:
@@ -216,6 +218,7 @@ def _index(version: tuple) -> _Index:
         metadata = metadata if isinstance(metadata, dict) else {}
         drug_id = _document_drug(title, metadata, drug_terms)
         ident = identity(title, metadata, doc_type=doc_type, drug_names=drug_names.get(drug_id, ()))
+        index.names[doc_id] = ident.name
         if drug_id is not None:
             index.drug_docs.setdefault(drug_id, set()).add(doc_id)
             continue
@@ -327,6 +330,7 @@ def understand(question: str, *, audience: str = "patient") -> Understanding:
     # Guidance questions name topics ("grade A particle limits"), not subjects to abstain on:
     # only an unknown guideline identifier is a gap there.
     residual = _residual_spans(lowered, taken) if audience != "pharma" else []
+    gaps: list[str] = []
     for span_text in residual:
         words = span_text.split()
         # A misspelling of a known subject ("hypoglycemia", "diarrhea")?
@@ -335,23 +339,28 @@ def understand(question: str, *, audience: str = "patient") -> Understanding:
             if close:
                 _add_topic(entities, index, close[0])
                 continue
-        if any(e.kind != "topic" for e in entities) or len(words) > 2:
-            # With a known subject (or in a long description), only a word no passage
-            # contains and that is no misspelt everyday word is a subject Lumen lacks
-            # ("ibuprofen with Paxlovid"); other leftovers are context.
-            unknown += [w for w in words if _unknown_word(w)]
+        if len(words) > 2:
+            # A description ("big toe suddenly red hot"): only a word no passage contains
+            # and that is no misspelt everyday word may name a subject.
+            gaps += [w for w in words if _unknown_word(w)]
             continue
         if len(words) == 1 and words[0] in _vocabulary():
             continue  # an everyday word ("sleep", "early"): context, not a subject
         documents = _documents_about(span_text)
         if documents:  # a subject some document's header names, though not its title
-            entities.append(Entity("condition", span_text.capitalize(), (span_text,), documents))
+            named = {index.names.get(d, "") for d in documents}
+            name = named.pop() if len(named) == 1 else span_text.capitalize()
+            entities.append(Entity("condition", name or span_text, (span_text,), documents))
         elif len(words) == 1 or not _in_corpus(span_text):
             # A name no document is about ("Parkinson's" only mentioned in passing, "cold
             # sore" nowhere): a gap, never an answer from neighbours.
-            unknown.append(span_text)
+            gaps.append(_gap_name(span_text))
         else:
             entities.append(Entity("topic", span_text, (span_text,)))
+    if not any(e.kind != "topic" for e in entities):
+        # With a named subject Lumen knows, leftovers are the asker's context ("for
+        # dyspepsia", "green smoothies"), not a second subject to abstain on.
+        unknown += gaps
     return Understanding(
         question=question,
         entities=tuple(entities),
@@ -478,6 +487,13 @@ def _vocabulary_by_letter() -> dict[str, tuple[str, ...]]:
         if len(word) >= 3:
             out.setdefault(word[0], []).append(word)
     return {letter: tuple(words) for letter, words in out.items()}
+
+
+def _gap_name(span: str) -> str:
+    """How an unknown subject is named back: its unusual words ("fosamax" of "fosamax
+    properly"), or the whole phrase when every word is everyday ("cold sore")."""
+    unusual = [w for w in span.split() if w not in _vocabulary()]
+    return " ".join(unusual) if unusual else span
 
 
 def _documents_about(phrase: str) -> tuple[int, ...]:
