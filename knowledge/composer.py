@@ -14,11 +14,12 @@ import math
 import re
 from dataclasses import dataclass
 
+from knowledge.understanding import SECTION_HINTS
 from lumen.generation.extractive import LABEL
 from lumen.lib.text import split_sentences
 
-MAX_SENTENCES = 6
-MAX_CHARS = 1200
+MAX_SENTENCES = 8
+MAX_CHARS = 1500
 URGENT_HEADING = "Get help straight away if…"
 
 TYPE_LABELS = {
@@ -89,6 +90,7 @@ def compose(
     already-cited paragraphs that come first (an interaction between two named medicines)."""
     asked = _terms(question) - {t for s in subjects for t in _terms(s)}
     want_numbers = question_type in ("limit", "requirement", "dose")
+    hints = SECTION_HINTS.get(question_type, ())
     candidates = []  # (score, passage index, position, sentence)
     for rank, passage in enumerate(passages):
         prior = 1.0 / (1 + rank)
@@ -100,6 +102,8 @@ def compose(
                 continue  # about another subject: only what it says about the asked one
             overlap = len(asked & words) + 0.5 * len(asked & _terms(passage.section))
             score = overlap / math.sqrt(len(words)) + 0.8 * prior - 0.05 * position
+            if any(h in passage.section.lower() for h in hints):
+                score += 0.3  # the section that answers this kind of question
             if want_numbers and _NUMBER.search(sentence):
                 score += 0.5
             candidates.append((score, rank, position, sentence))

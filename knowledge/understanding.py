@@ -114,7 +114,7 @@ _FUNCTION_WORDS = frozenset(
     thanks thank hi hello there here now today right new first again too well not no yes
     condition conditions disease diseases illness problem problems issue issues health
     one two three four five next second says said say doc docs barely properly leaflet
-    label box pack packet contagious catching infectious spread spreading worse serious
+    yrs yr label box pack packet contagious catching infectious spread spreading worse serious
     can't cant don't dont won't isn't doesn't didn't i've ive i'd it'll that's
     he she him her his hers son daughter child children kid kids baby babies toddler infant
     newborn boy girl teen teenager husband wife partner mum mom mother dad father grandmother
