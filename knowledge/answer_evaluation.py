@@ -9,6 +9,7 @@ embedding model at least FACT_SIMILARITY) and every number in the fact appears i
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -22,6 +23,7 @@ from lumen.lib.text import split_sentences
 
 FACT_SIMILARITY = 0.6
 EXPECTATIONS = ("answer", "abstain", "escalate")
+_COMMON = frozenset("and the for with are wa not you your can may it this that from".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _CLAUSES = re.compile(r"[;:,()]|\s(?:and|or|but)\s|\s[\u2013\u2014-]\s")
 
@@ -113,18 +115,32 @@ def _facts_found(text: str, facts: tuple[str, ...]) -> list[bool]:
     sentences = [s for s in split_sentences(text) if len(s) > 3]
     # A short fact is compared with the clauses of a long sentence as well ("tiredness" is
     # one item of a list), so its meaning is not diluted by the rest of the sentence.
-    sentences += [c for s in sentences for c in _CLAUSES.split(s) if len(c.split()) >= 2]
+    for sentence in list(sentences):
+        clauses = [c.strip() for c in _CLAUSES.split(sentence) if c.strip()]
+        sentences += [c for c in clauses if len(c.split()) >= 2]
+        sentences += [f"{a} {b}" for a, b in itertools.pairwise(clauses)]
     if not facts:
         return []
     if not sentences:
         return [False] * len(facts)
     similarity = embed(list(facts)) @ embed(sentences).T
     lowered = text.lower()
+    words = [_words(s) for s in sentences]
     return [
-        bool(similarity[i].max() >= FACT_SIMILARITY)
+        (bool(similarity[i].max() >= FACT_SIMILARITY) or _worded(_words(fact), words))
         and all(n in lowered for n in _NUMBER.findall(fact))
         for i, fact in enumerate(facts)
     ]
+
+
+def _words(text: str) -> set[str]:
+    words = {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+    return words - _COMMON
+
+
+def _worded(fact: set[str], sentences: list[set[str]]) -> bool:
+    """Most of the fact's own words in one sentence: the same fact, said as a list."""
+    return bool(fact) and any(len(fact & s) >= 0.8 * len(fact) for s in sentences)
 
 
 def run_case(case: Case) -> Outcome:
