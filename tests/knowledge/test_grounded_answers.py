@@ -152,3 +152,16 @@ def test_notes_about_a_child_use_the_childs_age_not_the_parents_profile():
     assert any("age warning" in n for n in result.personal_notes)
     for_me = answer("Can I take aspirin?", context=mine)
     assert any("allergy" in n for n in for_me.personal_notes)
+
+
+def test_reindex_gives_an_existing_corpus_its_headers_and_reembeds_what_changed(look_alikes):
+    chunks = Chunk.objects.filter(document__external_id="drug:metformin")
+    chunks.update(header="Metformin: patient information")  # as the migration left it
+    untouched = Chunk.objects.get(document__external_id="topic:sunburn")
+    before = list(untouched.embedding)
+    out = StringIO()
+    call_command("reindex", stdout=out, verbosity=0)
+    assert all("glucophage" in c.header.lower() for c in chunks)
+    assert all(c.embedding is not None for c in chunks)
+    assert list(Chunk.objects.get(id=untouched.id).embedding) == before
+    assert search("Glucophage", k=1).passages[0].citation.external_id == "drug:metformin"
