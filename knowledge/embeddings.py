@@ -36,11 +36,11 @@ def model() -> SentenceTransformer:
     return SentenceTransformer(str(model_path()), device="cpu")
 
 
-def passage_text(title: str, section: str, text: str) -> str:
-    """What is embedded for a chunk: its document title and section give the passage the
-    context a reader would have (a section called 'Warnings' means little on its own)."""
-    heading = f"{title} — {section}" if section else title
-    return f"{heading}\n{text}"
+def passage_text(header: str, text: str) -> str:
+    """What is embedded for a chunk: its header (document title, subject and its other
+    names, section) gives the passage the context a reader would have (a section called
+    'Warnings' means little on its own, and its text may never name the medicine)."""
+    return f"{header}\n{text}"
 
 
 def embed(texts: list[str], *, batch_size: int | None = None) -> np.ndarray:

@@ -102,10 +102,13 @@ class Chunk(models.Model):
     ordinal = models.PositiveIntegerField()
     section = models.CharField(max_length=300, blank=True)
     text = models.TextField()
+    # The document's identity (title, subject, other names, section: `subjects.chunk_header`),
+    # so a passage that never names its subject is still found by it. Embedded with the text.
+    header = models.TextField(blank=True)
     embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True)
-    # Kept by PostgreSQL itself: section words weigh more than body words.
+    # Kept by PostgreSQL itself: the header (title, names, section) weighs more than the body.
     search_vector = models.GeneratedField(
-        expression=SearchVector("section", weight="A", config="english")
+        expression=SearchVector("header", weight="A", config="english")
         + SearchVector("text", weight="B", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,

@@ -9,6 +9,7 @@ instead of answering from weak matches.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -72,9 +73,13 @@ class Citation:
 class Passage:
     chunk_id: int
     text: str
-    score: float  # fused RRF score
+    score: float  # fused RRF score, or the entity ranking's score
     similarity: float | None  # cosine similarity to the query, when ranked by vector
     citation: Citation
+    # The asked entity this passage's document is about; "" when the document is about
+    # something else and only its text names the entity (or no entity was asked about).
+    about: str = ""
+    mentions: str = ""  # the asked entity its text names, when its document is about another
 
 
 @dataclass
@@ -196,13 +201,17 @@ def search(query: str, k: int = 5, filters: Filters | dict | None = None) -> Sea
     return result
 
 
-def _passage(chunk: Chunk, score: float, similarity: float | None) -> Passage:
+def _passage(
+    chunk: Chunk, score: float, similarity: float | None, about: str = "", mentions: str = ""
+) -> Passage:
     document = chunk.document
     return Passage(
         chunk_id=chunk.id,
         text=chunk.text,
         score=score,
         similarity=similarity,
+        about=about,
+        mentions=mentions,
         citation=Citation(
             title=document.title,
             source=document.source.name,
@@ -215,3 +224,159 @@ def _passage(chunk: Chunk, score: float, similarity: float | None) -> Passage:
             published=document.published.isoformat() if document.published else None,
         ),
     )
+
+
+# --- Entity-grounded retrieval ---------------------------------------------------------------
+
+SECTION_BONUS = 0.15  # a section whose heading fits the question type
+SUBJECT_BONUS = 0.08  # a document for the asker's age group ("... in children")
+MENTION_PENALTY = 0.2  # a passage from a document about something else that names the entity
+PER_ENTITY = 40  # chunks considered per entity
+
+
+def search_about(
+    query: str,
+    entities,
+    *,
+    types: tuple[str, ...] = (),
+    subject_who: str = "self",
+    k: int = 5,
+    filters: Filters | dict | None = None,
+) -> SearchResult:
+    """Passages about the named `entities` (`knowledge.understanding.Entity`): chunks of
+    the documents about each, best section for the question type first; for an entity known
+    only as a phrase, chunks that contain it; and, where an entity's own documents say too
+    little, passages of other documents whose own text names it (marked `mentions`, never
+    `about`). Each entity gets its share of the `k` passages."""
+    from knowledge.embeddings import embed_query
+    from knowledge.understanding import SECTION_HINTS, mentions
+
+    query = " ".join(query.split())
+    result = SearchResult(query=query)
+    if not query or not entities:
+        result.reason = "nothing to search about"
+        return result
+    vector = _vector_literal(embed_query(query))
+    where, params = Filters.of(filters).sql()
+    hints = [h for t in types[:2] for h in SECTION_HINTS.get(t, ())]
+    primary = SECTION_HINTS.get(types[0], ()) if types else ()
+    per_entity: list[list[tuple[float, int, float, str, str]]] = []
+    for entity in entities:
+        scored: list[tuple[float, int, float, str, str]] = []
+        if entity.documents:
+            rows = _rows("c.document_id = ANY(%s)", [list(entity.documents)], vector, where, params)
+        elif entity.kind != "topic":
+            rows = []  # a medicine with no page of its own: only passages that name it
+        else:  # a topic known only as a phrase: the passages that contain it
+            rows = _rows(
+                "c.search_vector @@ phraseto_tsquery('english', %s)",
+                [entity.name], vector, where, params,
+            )  # fmt: skip
+        for chunk_id, similarity, section, header, title in rows:
+            score = similarity + _section_bonus(section, primary, hints)
+            score += _subject_bonus(title, subject_who)
+            if entity.detail and entity.detail in section:
+                score += SECTION_BONUS
+            if not entity.documents and entity.name.lower() in header.lower():
+                score += SECTION_BONUS  # the passage's document is about the phrase
+            scored.append((score, chunk_id, similarity, entity.name, ""))
+        if len(scored) < 2 and entity.names:
+            scored += _mentioning(entity, vector, where, params, mentions)
+        scored.sort(reverse=True)
+        per_entity.append(scored)
+    chosen = _interleave(per_entity, k)
+    chunks = Chunk.objects.select_related("document__source").in_bulk([c[1] for c in chosen])
+    result.passages = [
+        _passage(chunks[cid], score, sim, about=about, mentions=mention)
+        for score, cid, sim, about, mention in chosen
+        if cid in chunks
+    ]
+    result.found = bool(result.passages)
+    if not result.found:
+        result.reason = "no passage about the named subject"
+    return result
+
+
+def _rows(condition: str, condition_params: list, vector: str, where: str, params: list):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT c.id, 1 - (c.embedding <=> %s::vector), c.section, c.header, d.title
+            FROM knowledge_chunk c
+            JOIN knowledge_document d ON d.id = c.document_id
+            JOIN knowledge_source s ON s.id = d.source_id
+            WHERE c.embedding IS NOT NULL AND {condition} AND {where}
+            ORDER BY c.embedding <=> %s::vector
+            LIMIT %s
+            """,  # noqa: S608 - fixed fragments; every value is a parameter
+            [vector, *condition_params, *params, vector, PER_ENTITY],
+        )
+        return cursor.fetchall()
+
+
+def _mentioning(entity, vector: str, where: str, params: list, mentions) -> list:
+    """Passages of other documents whose own text names the entity: the full-text index
+    finds candidates (header or text), `mentions` keeps those whose text itself names it."""
+    tsquery = " | ".join(f"({_phrase(n)})" for n in entity.names[:12] if _phrase(n))
+    if not tsquery:
+        return []
+    excluded = list(entity.documents) or [0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT c.id, 1 - (c.embedding <=> %s::vector), c.text
+            FROM knowledge_chunk c
+            JOIN knowledge_document d ON d.id = c.document_id
+            JOIN knowledge_source s ON s.id = d.source_id
+            WHERE c.embedding IS NOT NULL AND NOT (c.document_id = ANY(%s))
+              AND c.search_vector @@ to_tsquery('english', %s) AND {where}
+            ORDER BY c.embedding <=> %s::vector
+            LIMIT 10
+            """,  # noqa: S608 - as above
+            [vector, excluded, tsquery, *params, vector],
+        )
+        rows = cursor.fetchall()
+    return [
+        (similarity - MENTION_PENALTY, chunk_id, similarity, "", entity.name)
+        for chunk_id, similarity, text in rows
+        if mentions(text, entity)
+    ]
+
+
+def _phrase(name: str) -> str:
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return " <-> ".join(words)
+
+
+def _section_bonus(section: str, primary: tuple[str, ...], hints: list[str]) -> float:
+    heading = section.lower()
+    if any(h in heading for h in primary):
+        return SECTION_BONUS
+    if any(h in heading for h in hints):
+        return SECTION_BONUS / 2
+    return 0.0
+
+
+def _subject_bonus(title: str, who: str) -> float:
+    title = title.lower()
+    for_children = bool(re.search(r"\b(?:child|children|infant|baby|babies|kids?)\b", title))
+    for_adults = bool(re.search(r"\badults?\b", title))
+    if who == "child":
+        return SUBJECT_BONUS if for_children else (-SUBJECT_BONUS if for_adults else 0.0)
+    return SUBJECT_BONUS if for_adults else (-SUBJECT_BONUS if for_children else 0.0)
+
+
+def _interleave(per_entity: list[list], k: int) -> list:
+    """Up to `k` candidates, taking each entity's best in turn, so two named medicines both
+    get passages."""
+    chosen, seen = [], set()
+    position = 0
+    while len(chosen) < k and any(position < len(c) for c in per_entity):
+        for candidates in per_entity:
+            if position < len(candidates) and len(chosen) < k:
+                candidate = candidates[position]
+                if candidate[1] not in seen:
+                    seen.add(candidate[1])
+                    chosen.append(candidate)
+        position += 1
+    return chosen

@@ -25,6 +25,7 @@ from knowledge.sources.base import (
     ParseResult,
     sections_from_text,
 )
+from knowledge.subjects import chunk_header, document_identity
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +77,44 @@ def document_upsert(*, source: Source, record: DocumentRecord) -> tuple[Document
 
 
 def chunks_rebuild(document: Document) -> int:
-    """Replace the document's chunks with fresh, not-yet-embedded ones."""
+    """Replace the document's chunks with fresh, not-yet-embedded ones, each headed by the
+    document's identity."""
     drafts = chunk_sections(sections_from_text(document.text))
+    ident = document_identity(document)
     document.chunks.all().delete()
     Chunk.objects.bulk_create(
-        Chunk(document=document, ordinal=i, section=d.section[:300], text=d.text)
+        Chunk(
+            document=document,
+            ordinal=i,
+            section=d.section[:300],
+            header=chunk_header(document.title, ident, d.section),
+            text=d.text,
+        )
         for i, d in enumerate(drafts)
     )
     return len(drafts)
+
+
+def chunk_headers_refresh(documents: Iterable[Document]) -> int:
+    """Rewrite each chunk's header from its document's current identity; a chunk whose
+    header changed loses its embedding (so `embed_pending` embeds it again) and its document
+    is marked unindexed. Returns how many chunks changed. This is how an existing corpus
+    gains headers after the migration that added them, or after a drug gains a brand name."""
+    changed = 0
+    for document in documents:
+        ident = document_identity(document)
+        stale = []
+        for chunk in document.chunks.all():
+            header = chunk_header(document.title, ident, chunk.section)
+            if chunk.header != header:
+                chunk.header, chunk.embedding = header, None
+                stale.append(chunk)
+        if stale:
+            with transaction.atomic():
+                Chunk.objects.bulk_update(stale, ["header", "embedding"])
+                Document.objects.filter(id=document.id).update(indexed_at=None)
+            changed += len(stale)
+    return changed
 
 
 def embed_pending(
@@ -100,7 +131,7 @@ def embed_pending(
     done = 0
     touched: set[int] = set()
     while batch := list(pending.order_by("id")[:batch_size]):
-        vectors = embed([passage_text(c.document.title, c.section, c.text) for c in batch])
+        vectors = embed([passage_text(c.header or c.document.title, c.text) for c in batch])
         for chunk, vector in zip(batch, vectors, strict=True):
             chunk.embedding = vector
         Chunk.objects.bulk_update(batch, ["embedding"])
@@ -277,11 +308,12 @@ def _count(counts: Counter, kind: str, action, label: str) -> None:
 
 
 def flagged_question_record(*, answer, audience: str, user=None, channel: str = "web", reply=None):
-    """Queue a high-risk question for staff review; returns the row, or None when the safety
-    layer did not ask for review. `reply` is the stored patients.Message answer, if any."""
+    """Queue a question for staff review: a high-risk one (the safety layer asked for review)
+    or a content gap (it named a subject Lumen has no documents about). Returns the row, or
+    None when neither applies. `reply` is the stored patients.Message answer, if any."""
     from knowledge.models import FlaggedQuestion
 
-    if "flagged_for_review" not in answer.flags:
+    if not {"flagged_for_review", "content_gap"} & set(answer.flags):
         return None
     return FlaggedQuestion.objects.create(
         user=user,

@@ -41,7 +41,7 @@ def test_ingestion_throughput_against_bare_encode(db, shared_data, record):
     store_seconds = time.perf_counter() - started
 
     chunks = list(Chunk.objects.select_related("document").order_by("id"))
-    texts = [passage_text(c.document.title, c.section, c.text) for c in chunks]
+    texts = [passage_text(c.header or c.document.title, c.text) for c in chunks]
     started = time.perf_counter()
     encoder.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
     bare_seconds = time.perf_counter() - started

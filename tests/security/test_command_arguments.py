@@ -30,6 +30,7 @@ def _bad_arguments(tmp_path) -> dict[str, list[list[str]]]:
         "ask": [[], ["why?", "--audience", "nobody"]],
         "check_interactions": [[]],
         "eval_retrieval": [[], [MISSING], [str(tmp_path)], [str(junk)], ["x", "--k", "many"]],
+        "eval_answers": [[], [MISSING], [str(tmp_path)], [str(junk)]],
         "import_ndfrt": [["--source"], ["--source", MISSING], ["--source", str(tmp_path)]],
         "load_starter": [["surplus"]],
         "medquad_extract": [

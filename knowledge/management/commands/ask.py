@@ -29,11 +29,10 @@ class Command(BaseCommand):
             raise CommandError("The question is too long (2,000 characters at most).")
         result = answer(question, audience=audience)
         flagged_question_record(answer=result, audience=audience, channel="cli")
+        for_you = "For you:\n" + "\n".join(result.personal_notes) if result.personal_notes else ""
         if as_json:
             payload = {
-                "answer": "\n\n".join(
-                    filter(None, [result.message, *result.personal_notes, result.text])
-                ),
+                "answer": "\n\n".join(filter(None, [result.message, for_you, result.text])),
                 "citations": [
                     {
                         "n": i,
@@ -52,7 +51,7 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
-        for block in (result.message, *result.personal_notes, result.notice, result.text):
+        for block in (result.message, for_you, result.notice, result.text):
             if block:
                 self.stdout.write(block + "\n")
         for i, c in enumerate(result.citations, start=1):

@@ -7,12 +7,14 @@ from django.db import transaction
 from tqdm import tqdm
 
 from knowledge.models import Chunk, Document, Source
-from knowledge.services import chunks_rebuild, embed_pending
+from knowledge.services import chunk_headers_refresh, chunks_rebuild, embed_pending
 
 
 class Command(BaseCommand):
     help = (
-        "Embed chunks that have no embedding yet. --all re-embeds everything (after changing "
+        "Refresh each chunk's header (its document's title, subject, other names and "
+        "section) and embed chunks that have none or whose header changed; this is how an "
+        "existing corpus gains headers. --all re-embeds everything (after changing "
         "the model); --rechunk rebuilds chunks from the stored text first (after changing "
         "the chunker). --source limits either to one source."
     )
@@ -37,6 +39,13 @@ class Command(BaseCommand):
                     chunks_rebuild(document)
         elif all:
             Chunk.objects.filter(document__in=documents).update(embedding=None)
+        if not rechunk:  # rebuilt chunks already carry fresh headers
+            refreshed = chunk_headers_refresh(
+                tqdm(documents.iterator(), total=documents.count(), desc="headers",
+                     unit="doc", disable=not show)
+            )  # fmt: skip
+            if refreshed:
+                self.stdout.write(f"Refreshed the header of {refreshed} chunks.")
         if all or rechunk:
             documents.update(indexed_at=None)
         pending = Chunk.objects.filter(document__in=documents, embedding__isnull=True).count()
