@@ -8,7 +8,7 @@ Lumen's drug database; filtering them against a patient's profile is the caller'
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from lumen.safety import (
     EMERGENCY_NUMBERS,
     POISON_CONTROL,
 )
+from lumen.safety.findings import Understanding, understand
 
 RULES_PATH = Path(__file__).resolve().parent / "triage_rules" / "rules.yaml"
 
@@ -424,6 +425,8 @@ class Assessment:
     findings: dict = field(default_factory=dict)  # age, sex, vitals, duration... as read
     rules_version: str = ""
     disclaimer: str = DISCLAIMER
+    understood: tuple[str, ...] = ()  # "what I understood", for the person to check
+    unsure: bool = False  # an emergency finding was told with uncertainty
 
     @property
     def risk(self) -> str:
@@ -449,6 +452,8 @@ class Assessment:
             "escalation": self.escalation,
             "findings": self.findings,
             "rules_version": self.rules_version,
+            "understood": list(self.understood),
+            "unsure": self.unsure,
         }
 
 
@@ -1006,9 +1011,21 @@ def assess_text(
     pregnancy: str | None = None,
 ) -> Assessment:
     """Triage a plain-language or clinical description ("crushing chest pain and sweating for
-    20 minutes"). Age, sex and pregnancy stated in the text win over the arguments."""
+    20 minutes"). Age, sex and pregnancy stated in the text win over the arguments, and when
+    the text is about someone else ("my 3 year old ...") the caller's age (the account
+    holder's) is not used for them.
+
+    Two readers agree on the level: the shared red-flag knowledge base (lumen.safety, the same
+    one the question screen uses) and the complaint rules here. The higher level wins, except
+    that a benign presentation the knowledge base recognises (a cold, sunburn, teething ...)
+    with no red flag from either is self-care: over-triage is kept down by rules for benign
+    presentations, never by loosening red flags."""
+    understood = understand(text, age=age, sex=sex, pregnant=pregnancy == "pregnant")
+    subject_age = understood.age
     base = rules()
-    case = read_case(text, age=age, sex=sex, pregnancy=pregnancy)
+    case = read_case(text, age=subject_age, sex=sex, pregnancy=pregnancy)
+    if understood.pregnant and not case.pregnancy:
+        case.pregnancy = "pregnant"
     prepared = _prepare(text)
     complaints = recognise(text, case)
     candidates = [*base.general_flags]
@@ -1017,4 +1034,62 @@ def assess_text(
     flags = [
         f for f in candidates if _present(f.pattern, prepared) and f.when.hold(case, text=text)
     ]
-    return _decide(complaints, case, flags, base=base, text=text)
+    assessment = _decide(complaints, case, flags, base=base, text=text)
+    return _with_understanding(assessment, understood, flags)
+
+
+def _with_understanding(assessment: Assessment, understood: Understanding, flags: list) -> Assessment:
+    """The complaint rules' assessment, reconciled with the knowledge base's reading."""
+    kb_level = understood.level
+    level = assessment.disposition
+    reasons = list(assessment.reasons)
+    if kb_level is not None and _RANK[kb_level] > _RANK[level]:
+        level = kb_level
+    elif (
+        understood.benign
+        and kb_level is None
+        and not any(_RANK[f.disposition] >= _RANK["urgent"] for f in flags)
+        and level != "emergency"
+    ):
+        level = "self_care"
+        reasons = [
+            "Lumen recognised a common condition that can usually be managed at home, with "
+            "no warning signs."
+        ]
+    kb_reasons = [r.reason for r in sorted(understood.fired, key=lambda r: -_RANK[r.level])]
+    kb_reasons += [
+        f"{f.name} needs {DISPOSITION_LABELS[f.level].split(':')[0].lower()} care."
+        for f in understood.findings
+        if f.level in ("emergency", "urgent") and f.level == level
+    ]
+    if level != assessment.disposition:
+        reasons = [r for r in kb_reasons if r] + reasons
+    else:
+        reasons = reasons + [r for r in kb_reasons if r not in reasons]
+    escalation = assessment.escalation
+    if level == "emergency" and not escalation:
+        escalation = EMERGENCY_MESSAGE.format(numbers=EMERGENCY_NUMBERS)
+    poisoning = {"overdose", "tablet_count", "staggered_paracetamol"} & understood.present
+    if poisoning and POISON_CONTROL not in escalation:
+        escalation = "\n\n".join(p for p in (escalation, POISON_CONTROL) if p)
+    if "suicidal" in understood.present and CRISIS_MESSAGE.split("{")[0] not in escalation:
+        escalation = "\n\n".join(
+            p for p in (escalation, CRISIS_MESSAGE.format(numbers=EMERGENCY_NUMBERS)) if p
+        )
+    otc = assessment.otc if level in ("self_care", "non_urgent") else ()
+    self_care = assessment.self_care if level != "emergency" else ()
+    findings = {**assessment.findings, "subject": understood.subject}
+    if understood.age is not None:
+        findings["age"] = understood.age
+    return replace(
+        assessment,
+        disposition=level,
+        reasons=tuple(dict.fromkeys(reasons)),
+        escalation=escalation,
+        otc=otc,
+        self_care=self_care,
+        findings=findings,
+        understood=tuple(understood.summary()),
+        unsure=understood.unsure,
+        rules_version=f"{assessment.rules_version}+kb{understood.kb_version}",
+    )
