@@ -1078,7 +1078,11 @@ def _with_understanding(assessment: Assessment, understood: Understanding, flags
         )
     otc = assessment.otc if level in ("self_care", "non_urgent") else ()
     self_care = assessment.self_care if level != "emergency" else ()
-    findings = {**assessment.findings, "subject": understood.subject}
+    findings = {
+        **assessment.findings,
+        "subject": understood.subject,
+        "kb_version": understood.kb_version,
+    }
     if understood.age is not None:
         findings["age"] = understood.age
     return replace(
@@ -1091,5 +1095,4 @@ def _with_understanding(assessment: Assessment, understood: Understanding, flags
         findings=findings,
         understood=tuple(understood.summary()),
         unsure=understood.unsure,
-        rules_version=f"{assessment.rules_version}+kb{understood.kb_version}",
     )

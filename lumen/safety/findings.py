@@ -27,7 +27,9 @@ _PSEUDO_NEGATION = re.compile(
     r"(?<![a-z])(?:not only|no worse|no better|not sure|not certain|no idea|no change|"
     r"not just|no longer sure)(?![a-z])"
 )
-_TERMINATION = re.compile(r"(?<![a-z])(?:but|however|although|though|yet|except|now|apart)(?![a-z])")
+_TERMINATION = re.compile(
+    r"(?<![a-z])(?:but|however|although|though|yet|except|now|apart)(?![a-z])"
+)
 _UNCERTAIN = re.compile(
     r"(?<![a-z])(?:maybe|might|possibly|perhaps|not sure|i think|could be|may be|a bit|"
     r"slightly|kind of|sort of|wonder)(?![a-z])"
@@ -37,7 +39,7 @@ _WINDOW = 6  # words before a finding that a negation trigger reaches
 # A comma starts a new clause only when a new statement follows it: a list ("denies cough,
 # chills or fever") stays in its negation's scope.
 _CLAUSE = re.compile(
-    r"(?<=[.!?;])\s+|\n+|\s+-\s+|\s+(?=but\s)|,\s*(?=(?:and|but|now|then|so|she|he|i|im|i'm|my|"
+    r"(?<=[.!?;])\s+|\n\s*\n|\s+-\s+|\s+(?=but\s)|,\s*(?=(?:and|but|now|then|so|she|he|i|im|i'm|my|"
     r"her|his|they|it|its|it's|we|today|this|since)\b)",
     re.IGNORECASE,
 )
@@ -59,6 +61,7 @@ _SUBJECT_AGED_CHILD = re.compile(
     r"(?:year|yr|month|week|day|y) ?(?:old|o)\b"
 )
 _SUBJECT_ADULT = re.compile(rf"(?<![a-z])(?:my|our|the|his|her) (?:\w+ )?(?:{_ADULT})(?![a-z])")
+_ADULT_START = re.compile(rf"^(?:{_ADULT})(?![a-z])")
 _SELF_START = re.compile(r"^(?:i|im|i am|me|my (?:head|chest|back|tummy|stomach|leg|arm|eye))\b")
 
 _NUMBER_WORDS = {
@@ -72,13 +75,17 @@ _UNIT_YEARS = {"y": 1, "yr": 1, "year": 1, "month": 1 / 12, "mo": 1 / 12, "week"
 _AGE_OLD = re.compile(
     rf"(?<![\d.]){_NUM}[\s-]?(year|yr|y|month|mo|week|wk|day)s?[\s-]?(?:old|o)(?![a-z])"
 )
-_AGE_BABY = re.compile(rf"(?:baby|newborn|infant|son|daughter)\s*(?:is\s*)?,?\s*{_NUM}\s*(week|wk|month|mo|day)s?(?![a-z])")
+_AGE_BABY = re.compile(
+    rf"(?:baby|newborn|infant|son|daughter)\s*(?:is\s*)?,?\s*{_NUM}\s*(week|wk|month|mo|day)s?(?![a-z])"
+)
 _AGE_PLAIN = re.compile(
     r"(?:\b(?:i am|im|i m|aged?|age|is|was|she is|he is|shes|hes|years?:?)\s+|\(|,\s*|\b(?:mum|mom|dad|father|mother|grandad|grandma|nan|husband|wife|bloke|man|woman|male|female|m|f)\s*,?\s*)"
     r"(\d{1,3})(?:\s*(?:years?|yrs?|y\.?o\.?)(?:\s*old)?)?(?=\)|,|\.|\s|$)"
 )
 _AGE_YEARS = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:years?|yrs?)(?:\s*old)?(?![a-z])")
-_AGE_NOT = re.compile(r"\d\s*(?:mg|g|ml|kg|tablets?|pills?|%|am|pm|min|minutes?|hours?|weeks pregnant)")
+_AGE_NOT = re.compile(
+    r"\d\s*(?:mg|g|ml|kg|tablets?|pills?|%|am|pm|min|minutes?|hours?|weeks pregnant)"
+)
 
 # --- Quantities ------------------------------------------------------------------------------
 _TEMP = re.compile(
@@ -86,14 +93,20 @@ _TEMP = re.compile(
     r"|(?<![\d.])(\d{2,3}(?:\.\d)?)\s*(°\s*[cf]?|degrees\s*[cf]?|c\b|f\b)"
 )
 _TABLETS = re.compile(
-    r"(?:took|taken|take|swallowed|swallow|had|ate|eaten|downed|necked|gave|given)\s+"
+    r"(?:took|taken|take|taking|swallowed|swallow|had|ate|eaten|downed|necked|gave|given)\s+"
     r"(?:about|around|like|maybe|over|nearly|almost|at least|roughly|approx\w*|all|up to)?\s*"
     r"(\d{1,3})\s*(?:x\s*)?(?:of\s+(?:his|her|my|their|the|mum'?s|dad'?s)\s+)?"
     r"(?:[a-z]+\s+){0,2}?(?:tablets?|pills?|capsules?|caplets?|tabs|[a-z]{5,}(?:ine|ol|am|ide|one|pam|lam|fen))"
 )
-_PER_DAY = re.compile(r"(\d{1,2})(?:\s*(?:-|to)\s*(\d{1,2}))?\s*(?:tablets?|pills?|caplets?)\s*(?:a|per|each)\s*day")
-_FREQUENT = re.compile(r"every\s*(?:1|2|3|one|two|three)(?:\s*(?:-|to)\s*(?:2|3|two|three))?\s*hours?")
-_PARACETAMOL = re.compile(r"paracetamol|acetaminophen|tylenol|panadol|calpol|co-codamol|lemsip|cold and flu", re.I)
+_PER_DAY = re.compile(
+    r"(\d{1,2})(?:\s*(?:-|to)\s*(\d{1,2}))?\s*(?:tablets?|pills?|caplets?)\s*(?:a|per|each)\s*day"
+)
+_FREQUENT = re.compile(
+    r"every\s*(?:1|2|3|one|two|three)(?:\s*(?:-|to)\s*(?:2|3|two|three))?\s*hours?"
+)
+_PARACETAMOL = re.compile(
+    r"paracetamol|acetaminophen|tylenol|panadol|calpol|co-codamol|lemsip|cold and flu", re.I
+)
 _DURATION = re.compile(
     rf"(?:for|since|past|last|over)\s+(?:the\s+)?(?:past\s+|last\s+)?{_NUM}\s*(hour|hr|day|week|wk|month|year)s?"
     rf"|{_NUM}\s*(hour|hr|day|week|wk|month|year)s?\s+(?:now|already|straight|in a row)"
@@ -288,7 +301,7 @@ def _subject(norm: str) -> str:
         return "self"
     if child and (not adult or child.start() <= adult.start()):
         return "child"
-    if adult:
+    if adult or _ADULT_START.search(norm):
         return "other_adult"
     return "self"
 
@@ -304,12 +317,15 @@ def _read_age(raw: str) -> float | None:
         return round(_number(match.group(1)) * _UNIT_YEARS.get(unit, 1), 3)
     for pattern in (_AGE_YEARS, _AGE_PLAIN):
         for m in pattern.finditer(raw):
-            if _AGE_NOT.match(raw, m.start(1)) or (raw[m.end(1) : m.end(1) + 1] in {".", "°"} and (
-                raw[m.end(1) + 1 : m.end(1) + 2].isdigit()
-            )):
+            if _AGE_NOT.match(raw, m.start(1)) or (
+                raw[m.end(1) : m.end(1) + 1] in {".", "°"}
+                and (raw[m.end(1) + 1 : m.end(1) + 2].isdigit())
+            ):
                 continue
             tail = raw[m.end(1) : m.end(1) + 12]
-            if re.match(r"\s*(?:weeks?|wks?|days?|hours?|mins?|minutes?|months?|mg|ml|%|x|tablets?)", tail):
+            if re.match(
+                r"\s*(?:weeks?|wks?|days?|hours?|mins?|minutes?|months?|mg|ml|%|x|tablets?)", tail
+            ):
                 continue
             value = float(m.group(1))
             if 0 < value <= 110:

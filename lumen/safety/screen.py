@@ -830,6 +830,37 @@ PRESCRIPTION_FRAUD = (
     r"{0,4}(?:get|prescrib\w*)",
 )
 
+# Requests to misuse, divert or covertly give a medicine, or to falsify a prescription or a
+# record: refused kindly for every audience (a regulatory question about them is worded
+# differently: "what must be recorded", "how is diversion detected").
+MISUSE = (
+    r"(?:get|getting|got|feel|feeling) (?:\S+ ){0,2}(?:high|buzz\w*|wasted|stoned|off (?:my|your) "
+    r"(?:face|head)|mashed|messed up)|to trip|(?:snort\w*|sniff\w*|inject\w*|smok\w*|crush\w*"
+    r"|chew\w*) (?:\S+ ){0,3}(?:<CONTROLLED>|ritalin|adderall|oxycontin|pills|tablets)(?! (?:by "
+    r"mistake|accidentally))",
+    r"crush (?:\S+ ){0,3}(?:kicks? in|hit|faster|stronger)|cold water extraction|extract (?:\S+ )"
+    r"{0,3}(?:codeine|opiate|morphine)|(?:without|no) (?:a )?(?:prescription|recipe|script|rx)"
+    r" (?:\S+ ){0,3}(?:buy|get|order)|(?:buy|get|order) (?:\S+ ){0,4}(?:without|no) (?:a )?"
+    r"(?:prescription|recipe|script|rx)",
+    r"(?:do not|dont|never|not) (?:bother )?check\w* (?:\S+ ){0,3}(?:id|prescriptions?)|drug "
+    r"seeker|(?:second|another|two) (?:doctor|gp|psychiatrist)s? (?:\S+ ){0,6}(?:not tell|without"
+    r" telling)|more (?:\S+ ){0,2}than (?:my|the) (?:doctor|psychiatrist|gp) (?:prescribes|gives)",
+    r"(?:leftover|left over|spare|old) (?:\S+ ){0,3}(?:<CONTROLLED>|oramorph|pills|tablets) (?:\S+ )"
+    r"{0,8}(?:how (?:much|many|do i)|ask|relax|for me|have some)|(?:take|nick|pinch|borrow) "
+    r"(?:\S+ ){0,4}(?:from|off) (?:the )?(?:ward|work|stock|drug cupboard)|ward stock",
+    r"(?:put|slip|dissolve|add|spike) (?:\S+ ){0,4}(?:in|into) (?:\S+ ){0,3}(?:drink|food|tea|coffee)"
+    r" (?:\S+ ){0,6}(?:without|tasteless|not notice|sleepy|knock)|spike (?:\S+ ){0,2}drink",
+    r"(?:go|mix) (?:best )?with (?:alcohol|booze|drink) (?:\S+ ){0,3}(?:wasted|high|buzz|drunk)",
+)
+FORGERY = (
+    r"(?:make|making|create|design) (?:\S+ ){0,4}(?:prescription|script)s? (?:template|form|pad|look)"
+    r"|prescription template|(?:copy|forge|fake|trace|sign) (?:\S+ ){0,3}(?:doctor|gp|prescriber|"
+    r"witness)s? signature|(?:photocopied|copied|scanned) (?:\S+ ){0,2}prescription",
+    r"(?:change|alter|edit|amend) (?:\S+ ){0,4}(?:quantity|dose|date|strength|name) (?:\S+ ){0,4}"
+    r"(?:prescription|script)|backdat\w*|relabel\w* (?:\S+ ){0,4}(?:expiry|date|batch)|(?:change"
+    r"|alter|extend) (?:\S+ ){0,3}expiry dates?",
+)
+
 CONDITION = (
     r"cancer\w*|tumou?rs?|leuka?emia|lymphoma|melanoma|diabetes|covid|coronavirus|flu"
     r"|influenza|a cold|strep|std|sti|chlamydia|gonorrh?o?ea|herpes|hiv|aids|syphilis|hpv|uti"
@@ -1023,7 +1054,8 @@ _DOSING = tuple(_rx(p) for p in DOSING_ASKS)
 _OWN_PRESCRIPTION, _MISSED_DOSE = _rx(OWN_PRESCRIPTION), _rx(MISSED_DOSE)
 _NOT_A_DOSING_ASK, _COMPOSITION = _rx(NOT_A_DOSING_ASK), re.compile(COMPOSITION)
 _OBTAIN, _ILLICIT = _rx(OBTAIN), _rx(ILLICIT)
-_FRAUD = _rx(*PRESCRIPTION_FRAUD)
+_FRAUD = _rx(*PRESCRIPTION_FRAUD, *FORGERY)
+_MISUSE = _rx(*MISUSE)
 _DIAGNOSIS = _rx(*DIAGNOSIS_ASKS)
 _EDUCATIONAL, _ASKING_FRAMES = _rx(EDUCATIONAL), _rx(ASKING_FRAMES)
 _FIRST_PERSON, _THIRD_PERSON_NOW = _rx(FIRST_PERSON), _rx(THIRD_PERSON_NOW)
@@ -1044,6 +1076,7 @@ _CONTRACTIONS = (
     (re.compile(r"\b(we|they|you)'re\b"), r"\1 are"),
     (re.compile(r"\b(he|she|it)'s\b"), r"\1 is"),
     (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"\b(i|we|you|they)'ve\b"), r"\1 have"),
     (re.compile(r"\bi'll\b"), "i will"),
     (re.compile(r"\bi'd\b"), "i would"),
     (re.compile(r"'"), ""),
@@ -1155,6 +1188,9 @@ def screen(question: str, *, audience: str = "patient") -> Screening:
     found.crisis_topic = bool(_CRISIS_TOPIC.search(text))
     if _FRAUD.search(text):
         found.refusals.append("prescription_fraud")
+    if _MISUSE.search(text):
+        found.refusals.append("misuse")
+    _screen_findings(question, text, found)
     if audience == "patient":
         if _OBTAIN.search(text) and _ILLICIT.search(text):
             found.refusals.append("controlled_substance_obtain")
@@ -1183,6 +1219,40 @@ def _screen_emergencies(text: str, found: _Findings) -> None:
             found.emergency.append(rule)
         elif candidate or (compiled.topic and compiled.topic.search(text)):
             found.reminders.append(rule)
+
+
+_GENERAL_QUESTION = re.compile(
+    r"(?:what|how|why|when|which|who|can|could|does|do|is|are|should|will|would|tell me|explain"
+    r"|describe|list)\b"
+)
+
+
+def _screen_findings(question: str, text: str, found: _Findings) -> None:
+    """Emergencies and crises from the shared red-flag knowledge base (the same findings
+    triage uses), however they are told: escalate when they are presented (the asker, or
+    someone with them, now), not when asked about in general."""
+    from lumen.safety.findings import understand  # findings imports this module's normaliser
+
+    understood = understand(question)
+    educational = bool(_EDUCATIONAL.search(text))
+    # A statement of findings ("her smile has gone lopsided") presents them; a general
+    # question ("can a stroke make your smile lopsided?") needs a person in it to.
+    presenting = (
+        _presenting(text) or understood.subject != "self" or not _GENERAL_QUESTION.match(text)
+    )
+    if understood.level == "emergency" and presenting and not educational and not _past_only(text):
+        poison = bool({"overdose", "tablet_count", "staggered_paracetamol"} & understood.present)
+        reasons = [f.id for f in understood.findings if f.level == "emergency"]
+        reasons += [r.id for r in understood.fired if r.level == "emergency"]
+        advice = " ".join(dict.fromkeys(understood.emergencies))
+        found.emergency.append(
+            EmergencyRule(reason=reasons[0], advice=advice, signs={}, fires=(), poison=poison)
+        )
+    # A question about suicide or self-harm as a topic is answered with the crisis reminder;
+    # indirect first- or third-person wording ("never wake up", "until I have enough")
+    # escalates even inside a question frame ("what would happen if ...").
+    if "suicidal" in understood.present and not (educational and _CRISIS_TOPIC.search(text)):
+        found.crisis.append("suicidal_thoughts")
 
 
 def _presented_sign(pattern: re.Pattern, text: str) -> bool:
@@ -1243,6 +1313,10 @@ def _dosing_target(text: str) -> str | None:
     return None
 
 
+# Refusals that block an answer and are recorded even when the question also escalates.
+_BLOCKING = {"controlled_substance_obtain", "prescription_fraud", "misuse"}
+
+
 def _decide(question: str, found: _Findings, *, audience: str) -> Screening:
     """What the findings add up to: escalation first, then refusals, then reminders."""
     flags: set[str] = set()
@@ -1263,17 +1337,13 @@ def _decide(question: str, found: _Findings, *, audience: str) -> Screening:
 
     # Escalation supersedes the dosing and diagnosis refusals (nothing is answered), but an
     # attempt to obtain controlled drugs or forge a prescription is still recorded.
-    refusals = [
-        r
-        for r in found.refusals
-        if not escalate or r in {"controlled_substance_obtain", "prescription_fraud"}
-    ]
+    refusals = [r for r in found.refusals if not escalate or r in _BLOCKING]
     informational = question
     answerable = not escalate
     if refusals:
         flags.add("refused")
         reasons += refusals
-    if {"controlled_substance_obtain", "prescription_fraud"} & set(refusals):
+    if _BLOCKING & set(refusals):
         flags.add("flagged_for_review")
         answerable = False
         if not escalate:
