@@ -1023,7 +1023,10 @@ def assess_text(
     understood = understand(text, age=age, sex=sex, pregnant=pregnancy == "pregnant")
     subject_age = understood.age
     base = rules()
-    case = read_case(text, age=subject_age, sex=sex, pregnancy=pregnancy)
+    own = understood.subject == "self"
+    case = read_case(
+        text, age=subject_age, sex=sex if own else None, pregnancy=pregnancy if own else None
+    )
     if understood.pregnant and not case.pregnancy:
         case.pregnancy = "pregnant"
     prepared = _prepare(text)
@@ -1038,7 +1041,9 @@ def assess_text(
     return _with_understanding(assessment, understood, flags)
 
 
-def _with_understanding(assessment: Assessment, understood: Understanding, flags: list) -> Assessment:
+def _with_understanding(
+    assessment: Assessment, understood: Understanding, flags: list
+) -> Assessment:
     """The complaint rules' assessment, reconciled with the knowledge base's reading."""
     kb_level = understood.level
     level = assessment.disposition

@@ -278,7 +278,7 @@ def understand(
                     )
                 break
     _quantities(raw, result, found, kb)
-    result.pregnant = bool(pregnant) or "pregnant" in found
+    result.pregnant = bool(pregnant and result.subject == "self") or "pregnant" in found
     if result.pregnant and "pregnant" not in found:
         found["pregnant"] = Recognised(
             "pregnant", kb.findings["pregnant"].name, "context", "", "quantity", "high"

@@ -170,3 +170,15 @@ def test_a_finding_with_a_bad_level_is_a_clear_error():
     }
     with pytest.raises(KnowledgeBaseError, match="finding f: 'level' must be one of"):
         parse(data)
+
+
+def test_a_child_described_by_a_parent_gets_a_child_context_for_otc_checks():
+    from knowledge.context import PatientContext
+    from patients.triage_services import subject_context
+
+    holder = PatientContext(medications=("warfarin",), age=38, pregnancy="pregnant")
+    result = assess_text("my 3 year old has diarrhoea and is drinking less", age=38)
+    context = subject_context(result, holder)
+    assert context.age == 3
+    assert context.medications == () and context.pregnancy == ""
+    assert "pregnant" not in understand("my son has a cough", pregnant=True).present
