@@ -102,13 +102,24 @@ def assessments_for(user: User) -> QuerySet[TriageAssessment]:
     return TriageAssessment.objects.filter(profile__user=user)
 
 
-def triage_guided(*, profile: Profile, complaint: str, answers: dict) -> TriageAssessment:
-    """Assess a guided-form answer set with the profile's age, sex and pregnancy; save it."""
+def triage_guided(
+    *, profile: Profile, complaint: str, answers: dict, age: float | None = None
+) -> TriageAssessment:
+    """Assess a guided-interview answer set and save it. For the account holder, their
+    profile's age, sex and pregnancy; for someone else, the age the form gave (`age`) and
+    nothing of the holder's, for the result and for the OTC checks alike."""
     context = patient_context(profile)
-    result = assess(
-        complaint, answers, age=context.age, sex=context.sex, pregnancy=context.pregnancy
-    )
-    otc = otc_options(names=result.otc, context=context)
+    if (answers.get("subject") or "self") == "self":
+        result = assess(
+            complaint,
+            answers,
+            age=age if age is not None else context.age,
+            sex=context.sex,
+            pregnancy=context.pregnancy,
+        )
+    else:
+        result = assess(complaint, answers, age=age)
+    otc = otc_options(names=result.otc, context=subject_context(result, context))
     return assessment_record(
         profile=profile,
         source="guided",

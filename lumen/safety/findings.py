@@ -13,8 +13,9 @@ level, each with its reason and source, and the result says what it recognised a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from lumen.safety import semantic
 from lumen.safety.knowledge import RANK, KnowledgeBase, knowledge_base
 from lumen.safety.screen import normalise
 
@@ -124,8 +125,10 @@ class Recognised:
     name: str
     level: str
     evidence: str  # the clause it was read from
-    how: str  # "lexicon" or "quantity"
-    confidence: str  # "high", or "low" when told with uncertainty
+    how: str  # "lexicon", "semantic" or "quantity"
+    confidence: str  # "high", or "low" when told with uncertainty or only loosely similar
+    like: str = ""  # semantic: the exemplar the clause was closest to
+    score: float | None = None  # semantic: cosine similarity with it
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,21 @@ class Understanding:
     @property
     def unsure(self) -> bool:
         """An emergency finding read with low confidence: ask, or take the higher level."""
-        return any(f.level == "emergency" and f.confidence == "low" for f in self.findings)
+        return bool(self.to_ask)
+
+    @property
+    def to_ask(self) -> list[Recognised]:
+        """Emergency findings read with low confidence: the guided path asks about each; in
+        one-shot text they count (safety first) and the reason says so."""
+        return [f for f in self.findings if f.level == "emergency" and f.confidence == "low"]
+
+    def unsure_reasons(self) -> list[str]:
+        return [
+            f"Lumen wasn't sure whether “{f.evidence}” means {f.name.lower()}, so to be safe it "
+            "treats it as an emergency. If that's not what you meant, answer the guided "
+            "questions instead."
+            for f in self.to_ask
+        ]
 
     def summary(self) -> list[str]:
         """'What I understood', in lines a person can check and correct."""
@@ -191,6 +208,9 @@ class Understanding:
             lines.append(f"{self.tablets} tablets taken")
         for f in self.findings:
             if f.level == "context" and f.how == "quantity":
+                continue
+            if f.how == "semantic" and f.confidence == "low":
+                lines.append(f"Maybe {f.name.lower()} (it sounded like “{f.like}”): “{f.evidence}”")
                 continue
             unsure = " (you weren't sure)" if f.confidence == "low" else ""
             lines.append(f"{f.name}{unsure}: “{f.evidence}”")
@@ -247,10 +267,12 @@ def understand(
     sex: str | None = None,
     pregnant: bool | None = None,
     kb: KnowledgeBase | None = None,
+    semantic_match: bool = True,
 ) -> Understanding:
     """Findings, quantities and the subject read from `text`, and the rules they fire. Age and
     pregnancy told in the text win over the arguments (the arguments describe the account
-    holder or the form; the text may be about someone else)."""
+    holder or the form; the text may be about someone else). `semantic_match=False` reads
+    with the lexicon alone."""
     kb = kb or knowledge_base()
     raw = text.lower()
     result = Understanding(kb_version=kb.version)
@@ -259,7 +281,8 @@ def understand(
     result.age = told_age if told_age is not None else (age if result.subject == "self" else None)
     found: dict[str, Recognised] = {}
     negated: dict[str, str] = {}
-    for clause in clauses(text):
+    parts = clauses(text)
+    for clause in parts:
         norm = normalise(clause)
         for finding in kb.findings.values():
             for pattern in finding.patterns:
@@ -277,6 +300,8 @@ def understand(
                         finding.id, finding.name, finding.level, clause, "lexicon", confidence
                     )
                 break
+    if semantic_match:
+        _semantic(parts, found, kb)
     _quantities(raw, result, found, kb)
     result.pregnant = bool(pregnant and result.subject == "self") or "pregnant" in found
     if result.pregnant and "pregnant" not in found:
@@ -285,13 +310,71 @@ def understand(
         )
     result.findings = list(found.values())
     result.negated = [name for fid, name in negated.items() if fid not in found]
+    _fire(result, kb)
+    return result
+
+
+def _fire(result: Understanding, kb: KnowledgeBase) -> None:
     present = result.present
-    for rule in kb.rules:
+    result.fired = [
+        Fired(rule.id, rule.level, rule.reason, rule.source)
+        for rule in kb.rules
         if rule.holds(
             present, age=result.age, pregnant=result.pregnant, weeks_pregnant=result.weeks_pregnant
-        ):
-            result.fired.append(Fired(rule.id, rule.level, rule.reason, rule.source))
-    return result
+        )
+    ]
+
+
+def answered(
+    result: Understanding,
+    *,
+    confirmed: set[str],
+    denied: set[str],
+    kb: KnowledgeBase | None = None,
+) -> Understanding:
+    """The understanding after the person answered the follow-up questions about findings
+    Lumen was unsure of: a confirmed one counts as certain, a denied one is dropped (and the
+    rules are read again without it)."""
+    kb = kb or knowledge_base()
+    findings = []
+    for f in result.findings:
+        if f.confidence == "low" and f.id in denied:
+            continue
+        findings.append(replace(f, confidence="high") if f.id in confirmed else f)
+    out = replace(result, findings=findings, fired=[])
+    out.negated = [*result.negated, *(kb.findings[i].name for i in denied if i in kb.findings)]
+    _fire(out, kb)
+    return out
+
+
+# Findings the semantic matcher looks for: the ones whose miss is costly. Benign and context
+# findings stay lexicon-only, so a loose match can never lower a level or complete a rule.
+_SEMANTIC_LEVELS = ("emergency", "urgent")
+
+
+def _semantic(parts: list[str], found: dict[str, Recognised], kb: KnowledgeBase) -> None:
+    """Findings told in words the lexicon doesn't know, from their closeness to the
+    exemplars. Sentence embeddings read "no chest pain" much like "chest pain", so a clause
+    with a negation cue is left to the lexicon's NegEx pass."""
+    wanted = {f.id for f in kb.findings.values() if f.level in _SEMANTIC_LEVELS} - set(found)
+    plain = [c for c in parts if not _NEGATION.search(normalise(c))]
+    # A clause closer to a benign or ordinary finding ("she developed a fever") than to any
+    # emergency exemplar is that finding's business, not a loose emergency match.
+    rivals = {f.id for f in kb.findings.values() if f.level not in _SEMANTIC_LEVELS}
+    for m in semantic.match(plain, kb, findings=wanted, rivals=rivals):
+        finding = kb.findings[m.finding]
+        if m.finding in found or (finding.level != "emergency" and not m.sure):
+            continue
+        found[m.finding] = Recognised(
+            finding.id,
+            finding.name,
+            finding.level,
+            m.clause,
+            "semantic",
+            "high" if m.sure else "low",
+            like=m.exemplar,
+            score=m.score,
+        )
 
 
 def _subject(norm: str) -> str:

@@ -46,6 +46,7 @@ class Rule:
     level: str
     reason: str
     source: str
+    exemplars: tuple[str, ...] = ()  # descriptions that should fire the rule (tested)
 
     def holds(
         self,
@@ -149,6 +150,7 @@ def _rule(item: Any, findings: dict, sources: dict) -> Rule:
         level=item["level"],
         reason=str(item["reason"]),
         source=item["source"],
+        exemplars=tuple(str(e) for e in item.get("exemplars") or ()),
     )
 
 

@@ -1240,13 +1240,23 @@ def _screen_findings(question: str, text: str, found: _Findings) -> None:
     presenting = (
         _presenting(text) or understood.subject != "self" or not _GENERAL_QUESTION.match(text)
     )
-    if understood.level == "emergency" and presenting and not educational and not _past_only(text):
-        poison = bool({"overdose", "tablet_count", "staggered_paracetamol"} & understood.present)
-        reasons = [f.id for f in understood.findings if f.level == "emergency"]
-        reasons += [r.id for r in understood.fired if r.level == "emergency"]
-        advice = " ".join(dict.fromkeys(understood.emergencies))
+    # A loose semantic match is a "maybe": in a question it adds the emergency reminder to
+    # the answer rather than blocking it ("I cut myself shaving, how do I stop the bleeding?"
+    # is near "bleeding that will not stop" and is an ordinary question). Triage, which is
+    # asked to judge a level, takes the higher level instead.
+    maybe = {f.id for f in understood.findings if f.how == "semantic" and f.confidence == "low"}
+    sure = [f for f in understood.findings if f.level == "emergency" and f.id not in maybe]
+    fired = [r for r in understood.fired if r.level == "emergency"]
+    poison = bool({"overdose", "tablet_count", "staggered_paracetamol"} & understood.present)
+    if (sure or fired) and presenting and not educational and not _past_only(text):
+        reasons = [f.id for f in sure] + [r.id for r in fired]
+        advice = " ".join(dict.fromkeys([f.name for f in sure] + [r.reason for r in fired]))
         found.emergency.append(
             EmergencyRule(reason=reasons[0], advice=advice, signs={}, fires=(), poison=poison)
+        )
+    elif maybe:
+        found.reminders.append(
+            EmergencyRule(reason=sorted(maybe)[0], advice="", signs={}, fires=(), poison=poison)
         )
     # A question about suicide or self-harm as a topic is answered with the crisis reminder;
     # indirect first- or third-person wording ("never wake up", "until I have enough")
