@@ -84,6 +84,7 @@ _AGE_PLAIN = re.compile(
     r"(\d{1,3})(?:\s*(?:years?|yrs?|y\.?o\.?)(?:\s*old)?)?(?=\)|,|\.|\s|$)"
 )
 _AGE_YEARS = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:years?|yrs?)(?:\s*old)?(?![a-z])")
+_NEWBORN = re.compile(r"(?<![a-z])(?:newborn|new born|neonate)(?![a-z])")
 _AGE_NOT = re.compile(
     r"\d\s*(?:mg|g|ml|kg|tablets?|pills?|%|am|pm|min|minutes?|hours?|weeks pregnant)"
 )
@@ -320,7 +321,11 @@ def _fire(result: Understanding, kb: KnowledgeBase) -> None:
         Fired(rule.id, rule.level, rule.reason, rule.source)
         for rule in kb.rules
         if rule.holds(
-            present, age=result.age, pregnant=result.pregnant, weeks_pregnant=result.weeks_pregnant
+            present,
+            age=result.age,
+            pregnant=result.pregnant,
+            weeks_pregnant=result.weeks_pregnant,
+            subject=result.subject,
         )
     ]
 
@@ -394,6 +399,8 @@ def _number(raw: str) -> float:
 
 
 def _read_age(raw: str) -> float | None:
+    if _NEWBORN.search(raw):
+        return 0.05
     match = _AGE_OLD.search(raw) or _AGE_BABY.search(raw)
     if match:
         unit = match.group(2).rstrip("s")

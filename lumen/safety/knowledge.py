@@ -17,7 +17,7 @@ KB_PATH = Path(__file__).resolve().parent / "redflags.yaml"
 LEVELS = ("self_care", "non_urgent", "urgent", "emergency")
 RANK = {level: i for i, level in enumerate(LEVELS)}
 FINDING_LEVELS = (*LEVELS, "context")
-_WHEN_KEYS = {"age_under", "age_over", "pregnant", "weeks_pregnant_over"}
+_WHEN_KEYS = {"age_under", "age_over", "pregnant", "weeks_pregnant_over", "child"}
 # Findings read from quantities in the text rather than from words (see findings.py).
 DERIVED = {"tablet_count", "staggered_paracetamol", "long_duration", "low_temperature", "fever"}
 
@@ -55,6 +55,7 @@ class Rule:
         age: float | None,
         pregnant: bool,
         weeks_pregnant: float | None,
+        subject: str = "self",
     ) -> bool:
         if not self.all <= present:
             return False
@@ -64,6 +65,10 @@ class Rule:
         if "age_under" in when and (age is None or age >= when["age_under"]):
             return False
         if "age_over" in when and (age is None or age <= when["age_over"]):
+            return False
+        # A child by age, or by the words when no age was told ("my kid").
+        child = age < 16 if age is not None else subject == "child"
+        if "child" in when and child != when["child"]:
             return False
         if "pregnant" in when and pregnant != when["pregnant"]:
             return False
