@@ -76,7 +76,7 @@ class QuestionsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    asked = forms.MultipleChoiceField(required=False, widget=forms.MultipleHiddenInput)
+    asked_about = forms.MultipleChoiceField(required=False, widget=forms.MultipleHiddenInput)
     confirmed = forms.MultipleChoiceField(
         label="Lumen wasn't sure it understood. Tick any that are true:",
         required=False,
@@ -91,7 +91,7 @@ class QuestionsForm(forms.Form):
         flags = self.signs + self.asked["other_symptoms"]
         self.fields["flags"].choices = [(f.id, f.label) for f in flags]
         names = {f.id: f.name for f in knowledge_base().findings.values()}
-        self.fields["asked"].choices = list(names.items())
+        self.fields["asked_about"].choices = list(names.items())
         self.fields["confirmed"].choices = list(names.items())
         self.to_ask = []  # emergency findings to ask about in the follow-up step
 
@@ -141,7 +141,7 @@ class QuestionsForm(forms.Form):
             "severity": data["severity"],
             "flags": list(data["flags"]),
             "details": data["details"],
-            "asked": list(data["asked"]),
+            "asked": list(data["asked_about"]),
             "confirmed": list(data["confirmed"]),
         }
 

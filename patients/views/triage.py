@@ -88,7 +88,7 @@ def assess(request: HttpRequest) -> HttpResponse:
         data = request.POST.copy()
         data["stage"] = following
         if following == "followup":
-            data.setlist("asked", [f.id for f in form.to_ask])
+            data.setlist("asked_about", [f.id for f in form.to_ask])
         next_form = _questions_form(form.cleaned_data["complaint"], data)
         next_form.to_ask = form.to_ask if following == "followup" else []
         return _render_questions(request, next_form, following)

@@ -107,14 +107,14 @@ def test_an_unsure_emergency_sign_in_their_own_words_gets_a_follow_up_question(
     html = _step(client, "more", complaint="sore_throat", details=LOOSE, **more).content.decode()
     assert 'id="followup"' in html
     assert 'name="confirmed" value="airway_swelling"' in html
-    assert 'name="asked" value="airway_swelling"' in html
+    assert 'name="asked_about" value="airway_swelling"' in html
     assert not TriageAssessment.objects.exists()
 
 
 @pytest.mark.parametrize(("confirmed", "emergency"), [([], False), (["airway_swelling"], True)])
 def test_the_follow_up_answer_decides_the_level(client, alice_patient, login, confirmed, emergency):
     login(alice_patient)
-    answers = {"subject": "self", "details": LOOSE, "asked": ["airway_swelling"]}
+    answers = {"subject": "self", "details": LOOSE, "asked_about": ["airway_swelling"]}
     response = _step(client, "followup", complaint="sore_throat", confirmed=confirmed, **answers)
     assert response.status_code == 302
     result = triage_services.assessment_data(TriageAssessment.objects.get())["result"]
