@@ -3,8 +3,9 @@
 - `messages`: what Lumen says when it escalates, refuses or reminds;
 - `redflags.yaml` + `knowledge`: the one red-flag knowledge base, as data (findings with lay
   paraphrases and exemplars, rules over findings with modifiers, each with its source);
-- `findings`: clinical findings read from free text (lexicon, optional semantic match,
-  negation and uncertainty, quantities, the subject and their age);
+- `findings`: clinical findings read from free text (lexicon, negation and uncertainty,
+  quantities, the subject and their age), with `semantic` matching each clause against the
+  exemplars (all-MiniLM-L6-v2, loaded lazily once per process);
 - `screen`: the question screen (`screen(question)`), run before retrieval;
 - `review`: the answer review (`review(answer)`) and `strip_instructions(passage)`.
 
