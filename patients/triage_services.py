@@ -39,6 +39,19 @@ def _otc_warnings(drugs: list[Drug], context: PatientContext) -> dict[int, list[
     }
 
 
+def subject_context(result: Assessment, holder: PatientContext) -> PatientContext:
+    """Whose profile OTC options are checked against: the account holder's when the check is
+    about them, else only what the text says about the person described (a child's age,
+    a pregnancy), never the holder's medicines, allergies or age."""
+    if result.findings.get("subject", "self") == "self":
+        return holder
+    age = result.findings.get("age")
+    return PatientContext(
+        age=int(age) if age is not None else None,
+        pregnancy=result.findings.get("pregnancy", ""),
+    )
+
+
 def otc_options(*, names: tuple[str, ...], context: PatientContext) -> list[OtcOption]:
     """The OTC options a result suggests, minus any with an allergy or a major warning for
     this patient; the rest keep their warnings to show."""
@@ -89,13 +102,24 @@ def assessments_for(user: User) -> QuerySet[TriageAssessment]:
     return TriageAssessment.objects.filter(profile__user=user)
 
 
-def triage_guided(*, profile: Profile, complaint: str, answers: dict) -> TriageAssessment:
-    """Assess a guided-form answer set with the profile's age, sex and pregnancy; save it."""
+def triage_guided(
+    *, profile: Profile, complaint: str, answers: dict, age: float | None = None
+) -> TriageAssessment:
+    """Assess a guided-interview answer set and save it. For the account holder, their
+    profile's age, sex and pregnancy; for someone else, the age the form gave (`age`) and
+    nothing of the holder's, for the result and for the OTC checks alike."""
     context = patient_context(profile)
-    result = assess(
-        complaint, answers, age=context.age, sex=context.sex, pregnancy=context.pregnancy
-    )
-    otc = otc_options(names=result.otc, context=context)
+    if (answers.get("subject") or "self") == "self":
+        result = assess(
+            complaint,
+            answers,
+            age=age if age is not None else context.age,
+            sex=context.sex,
+            pregnancy=context.pregnancy,
+        )
+    else:
+        result = assess(complaint, answers, age=age)
+    otc = otc_options(names=result.otc, context=subject_context(result, context))
     return assessment_record(
         profile=profile,
         source="guided",
@@ -110,5 +134,5 @@ def triage_text(*, profile: Profile, text: str) -> TriageAssessment:
     """Assess a plain-language description (its own age or sex win over the profile's)."""
     context = patient_context(profile)
     result = assess_text(text, age=context.age, sex=context.sex, pregnancy=context.pregnancy)
-    otc = otc_options(names=result.otc, context=context)
+    otc = otc_options(names=result.otc, context=subject_context(result, context))
     return assessment_record(profile=profile, source="text", result=result, otc=otc, text=text)

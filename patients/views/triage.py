@@ -13,7 +13,7 @@ from lumen.accounts.roles import Role
 from patients import triage
 from patients import triage_services as services
 from patients.selectors import profile_for
-from patients.triage_forms import ComplaintForm, DescribeForm, QuestionsForm
+from patients.triage_forms import STAGES, ComplaintForm, DescribeForm, QuestionsForm
 
 
 def _assessment_for(request: HttpRequest, uid):
@@ -37,9 +37,18 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _render_questions(request: HttpRequest, form: QuestionsForm, stage: str, *, status=200):
+    template = "patients/triage_questions.html"
+    context = {"form": form, "stage": stage, "carried": form.carried(stage)}
+    if stage == "followup":
+        context["to_ask"] = form.to_ask
+    name = f"{template}#questions" if request.htmx else template
+    return render(request, name, context, status=status)
+
+
 @role_required(Role.PATIENT)
 def questions(request: HttpRequest) -> HttpResponse:
-    """Step 2: the follow-up questions the chosen complaint needs."""
+    """Step 2: the guided interview for the chosen complaint, starting with who it is for."""
     choose_form = ComplaintForm(request.GET)
     if not choose_form.is_valid():
         context = {"choose_form": choose_form, "describe_form": DescribeForm()}
@@ -47,27 +56,47 @@ def questions(request: HttpRequest) -> HttpResponse:
             return render(request, "patients/triage.html#choose", context, status=422)
         return render(request, "patients/triage.html", context, status=422)
     form = _questions_form(choose_form.cleaned_data["complaint"])
-    template = "patients/triage_questions.html"
-    return render(request, f"{template}#questions" if request.htmx else template, {"form": form})
+    return _render_questions(request, form, "who")
+
+
+def _next_stage(form: QuestionsForm) -> str | None:
+    """The step after the one just answered, or None when it is time for the result: at once
+    when an emergency warning sign was ticked."""
+    data, answers = form.cleaned_data, form.answers()
+    stage = data["stage"]
+    if stage == "who":
+        return "signs"
+    if stage == "signs":
+        return None if triage.emergency_confirmed(data["complaint"], answers["flags"]) else "more"
+    if stage == "more":
+        form.to_ask = triage.followups(answers["details"], age=form.subject_age())
+        return "followup" if form.to_ask else None
+    return None
 
 
 @role_required(Role.PATIENT)
 @require_POST
 def assess(request: HttpRequest) -> HttpResponse:
-    """Step 3: assess the answers and save the result to the patient's history."""
+    """Each step of the interview posts here; the last one saves the result to the patient's
+    history."""
     form = _questions_form(request.POST.get("complaint", ""), request.POST)
     if not form.is_valid():
-        template = "patients/triage_questions.html"
-        return render(
-            request,
-            f"{template}#questions" if request.htmx else template,
-            {"form": form},
-            status=422,
-        )
+        stage = request.POST.get("stage", "")
+        return _render_questions(request, form, stage if stage in STAGES else "", status=422)
+    following = _next_stage(form)
+    if following is not None:
+        data = request.POST.copy()
+        data["stage"] = following
+        if following == "followup":
+            data.setlist("asked_about", [f.id for f in form.to_ask])
+        next_form = _questions_form(form.cleaned_data["complaint"], data)
+        next_form.to_ask = form.to_ask if following == "followup" else []
+        return _render_questions(request, next_form, following)
     assessment = services.triage_guided(
         profile=profile_for(request.user),
         complaint=form.cleaned_data["complaint"],
         answers=form.answers(),
+        age=form.subject_age(),
     )
     return _show(request, assessment)
 

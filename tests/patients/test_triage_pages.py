@@ -34,13 +34,103 @@ def test_the_home_page_links_to_the_symptom_checker(client, alice_patient, login
     assert 'href="/patients/symptoms/"' in client.get("/patients/").content.decode()
 
 
-def test_choosing_a_complaint_shows_its_questions_with_fieldsets(client, alice_patient, login):
+def _step(client, stage, complaint="chest_pain", **answers):
+    data = {"complaint": complaint, "stage": stage, **answers}
+    return client.post("/patients/symptoms/assess/", data)
+
+
+def test_choosing_a_complaint_first_asks_who_it_is_for_and_their_age(client, alice_patient, login):
     login(alice_patient)
     html = client.get("/patients/symptoms/questions/", {"complaint": "chest_pain"}).content.decode()
-    assert "<legend>Do you have any of these warning signs?" in html
-    assert 'value="cardiac_character"' in html
-    assert 'name="severity"' in html
+    assert "<legend>Who is this for?</legend>" in html
+    assert 'value="child"' in html
+    assert 'name="age"' in html
+    assert 'name="flags"' not in html  # one step at a time
     assert "<html" in html  # a full page without JavaScript
+
+
+def test_the_next_step_asks_the_complaints_own_warning_signs(client, alice_patient, login):
+    login(alice_patient)
+    html = _step(client, "who", subject="self").content.decode()
+    assert "Any of these warning signs?" in html
+    assert 'value="cardiac_character"' in html
+    assert 'name="severity"' not in html
+    headache = _step(client, "who", complaint="headache", subject="self").content.decode()
+    assert 'value="cardiac_character"' not in headache  # not one generic list
+
+
+def test_a_child_or_another_adult_needs_an_age(client, alice_patient, login):
+    login(alice_patient)
+    response = _step(client, "who", complaint="fever_child", subject="child", age="")
+    assert response.status_code == 422
+    assert "Please give their age" in response.content.decode()
+
+
+def test_a_childs_age_brings_in_the_signs_for_children(client, alice_patient, login):
+    login(alice_patient)
+    child = _step(
+        client, "who", complaint="fever_child", subject="child", age="2", age_unit="years"
+    )
+    adult = _step(client, "who", complaint="headache", subject="self")
+    assert 'value="child_floppy"' in child.content.decode()
+    assert 'value="child_floppy"' not in adult.content.decode()
+    assert 'name="age" value="2"' in child.content.decode()  # carried to the next step
+
+
+def test_the_interview_stops_as_soon_as_an_emergency_sign_is_ticked(client, alice_patient, login):
+    login(alice_patient)
+    response = _step(client, "signs", subject="self", flags=["cardiac_character"])
+    assert response.status_code == 302
+    result = triage_services.assessment_data(TriageAssessment.objects.get())["result"]
+    assert result["disposition"] == "emergency"
+
+
+def test_without_an_emergency_sign_it_asks_the_rest_and_carries_the_answers(
+    client, alice_patient, login
+):
+    login(alice_patient)
+    html = _step(client, "signs", complaint="headache", subject="self").content.decode()
+    assert 'name="severity"' in html
+    assert 'name="details"' in html
+    assert 'name="subject" value="self"' in html
+    assert not TriageAssessment.objects.exists()
+
+
+LOOSE = "my throat feels like its shutting after the prawns"
+
+
+def test_an_unsure_emergency_sign_in_their_own_words_gets_a_follow_up_question(
+    client, alice_patient, login
+):
+    login(alice_patient)
+    more = {"subject": "self", "onset": "", "duration_days": "", "severity": ""}
+    html = _step(client, "more", complaint="sore_throat", details=LOOSE, **more).content.decode()
+    assert 'id="followup"' in html
+    assert 'name="confirmed" value="airway_swelling"' in html
+    assert 'name="asked_about" value="airway_swelling"' in html
+    assert not TriageAssessment.objects.exists()
+
+
+@pytest.mark.parametrize(("confirmed", "emergency"), [([], False), (["airway_swelling"], True)])
+def test_the_follow_up_answer_decides_the_level(client, alice_patient, login, confirmed, emergency):
+    login(alice_patient)
+    answers = {"subject": "self", "details": LOOSE, "asked_about": ["airway_swelling"]}
+    response = _step(client, "followup", complaint="sore_throat", confirmed=confirmed, **answers)
+    assert response.status_code == 302
+    result = triage_services.assessment_data(TriageAssessment.objects.get())["result"]
+    assert (result["disposition"] == "emergency") is emergency
+
+
+def test_a_check_for_a_child_uses_the_childs_age_not_the_account_holders(
+    client, alice_patient, login
+):
+    login(alice_patient)
+    answers = {"subject": "child", "age": "6", "age_unit": "months", "onset": ""}
+    response = _step(client, "", complaint="fever_child", flags=[], **answers)
+    assert response.status_code == 302
+    result = triage_services.assessment_data(TriageAssessment.objects.get())["result"]
+    assert result["findings"]["subject"] == "child"
+    assert result["findings"]["age"] == 0.5
 
 
 def test_htmx_gets_only_the_next_step(client, alice_patient, login):

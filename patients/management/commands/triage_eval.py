@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from patients.triage import DISPOSITIONS, RuleFileError
-from patients.triage_eval import CaseFileError, evaluate, read_cases, summarise
+from patients.triage.evaluation import CaseFileError, evaluate, read_cases, summarise
 
 _SHORT = {"emergency": "emerg", "urgent": "urgent", "non_urgent": "non_urg", "self_care": "self"}
 

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from patients.triage import DISPOSITIONS, assess_text
+from patients.triage.rulebase import DISPOSITIONS
+from patients.triage.text import assess_text
 
 # A three-level gold ("non_emergency") is matched by either non-emergency care level.
 GOLDS = (*DISPOSITIONS, "non_emergency")

@@ -52,78 +52,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# ---------------------------------------------------------------------------------------------
-# What Lumen says
-# ---------------------------------------------------------------------------------------------
-
-EMERGENCY_NUMBERS = "911 (US), 999 (UK) or 112 (EU)"
-POISON_CONTROL = (
-    "Poison control: in the US call Poison Help on 1-800-222-1222 (free, 24 hours); in the UK "
-    "call NHS 111, or 999 if they are unconscious, fitting or struggling to breathe. Don't make "
-    "them vomit, and keep the packet or bottle to show."
-)
-
-DISCLAIMER = (
-    "Informational only, not medical advice. Lumen does not diagnose or prescribe; talk to a "
-    "doctor, nurse or pharmacist about your own situation. In an emergency call "
-    f"{EMERGENCY_NUMBERS}."
-)
-ABSTAIN_TEXT = (
-    "I couldn't find a reliable source for that. Lumen only answers from its vetted sources, so "
-    "rather than guess it says so. Try rephrasing the question, or ask a qualified professional."
-)
-
-EMERGENCY_MESSAGE = (
-    "This could be a medical emergency. Call {numbers} now, or go to the nearest emergency "
-    "department. Don't wait for an answer here."
-)
-EMERGENCY_REMINDER = (
-    "If this is happening to you or someone else right now, call {numbers} immediately; don't "
-    "wait for an answer here."
-)
-CRISIS_MESSAGE = (
-    "I'm really sorry you're going through this. You don't have to face it alone, and talking "
-    "to someone right now can help.\n"
-    "- US: call or text 988 (988 Suicide & Crisis Lifeline), any time, free.\n"
-    "- UK and Ireland: call Samaritans free on 116 123, or text SHOUT to 85258 (UK).\n"
-    "- If you or anyone else is in immediate danger, call {numbers}.\n"
-    "If you can, tell someone you trust how you're feeling, and stay with them while you reach "
-    "out."
-)
-HARM_TO_OTHERS_LINE = (
-    "If you feel you might hurt someone, move away from them and from anything you could use to "
-    "hurt them, and call one of these numbers now: they help with this too."
-)
-CRISIS_REMINDER = (
-    "If you're having thoughts of suicide or self-harm, or you're worried about someone, support "
-    "is there now: call or text 988 (US), call Samaritans on 116 123 (UK and Ireland), or text "
-    "SHOUT to 85258 (UK). In immediate danger, call {numbers}."
-)
-DOSING_MESSAGE = (
-    "I can't give doses of prescription medicines or tell you how to change one: the right dose "
-    "{of_drug}depends on you and is set by the clinician who prescribed it. Your prescriber or "
-    "pharmacist can check it safely with you. If you've already taken more than prescribed, "
-    "contact poison control (US 1-800-222-1222; UK NHS 111)."
-)
-DOSING_INFO_LINE = "Below is general information {about_drug}instead."
-OBTAIN_MESSAGE = (
-    "I can't help with getting controlled medicines without a prescription. Pills sold online "
-    "or on the street are often counterfeit and can contain fentanyl, which can kill in tiny "
-    "amounts. If you think you need this medicine, a doctor can assess you and prescribe it "
-    "safely. If you're struggling with drug use, free confidential help is available: in the US "
-    "call the SAMHSA National Helpline on 1-800-662-4357 (24 hours); in the UK talk to your GP "
-    "or call FRANK on 0300 123 6600."
-)
-DIAGNOSIS_MESSAGE = (
-    "I can't diagnose you: only a clinician who can examine you and ask questions can tell what "
-    "is going on. Please see a doctor, nurse or pharmacist, or use Lumen's symptom checker to "
-    "see how soon to get help. Below is general information about possible causes, which can't "
-    "tell you what you have. If symptoms are severe or getting worse quickly, call "
-    f"{EMERGENCY_NUMBERS}."
-)
-WITHHELD_NOTICE = (
-    "(Lumen removed prescription dosing instructions from this answer: your prescriber or "
-    "pharmacist sets your dose.)"
+from lumen.safety.messages import (
+    CRISIS_MESSAGE,
+    CRISIS_REMINDER,
+    DIAGNOSIS_MESSAGE,
+    DOSING_INFO_LINE,
+    DOSING_MESSAGE,
+    EMERGENCY_MESSAGE,
+    EMERGENCY_NUMBERS,
+    EMERGENCY_REMINDER,
+    HARM_TO_OTHERS_LINE,
+    OBTAIN_MESSAGE,
+    POISON_CONTROL,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -890,6 +830,37 @@ PRESCRIPTION_FRAUD = (
     r"{0,4}(?:get|prescrib\w*)",
 )
 
+# Requests to misuse, divert or covertly give a medicine, or to falsify a prescription or a
+# record: refused kindly for every audience (a regulatory question about them is worded
+# differently: "what must be recorded", "how is diversion detected").
+MISUSE = (
+    r"(?:get|getting|got|feel|feeling) (?:\S+ ){0,2}(?:high|buzz\w*|wasted|stoned|off (?:my|your) "
+    r"(?:face|head)|mashed|messed up)|to trip|(?:snort\w*|sniff\w*|inject\w*|smok\w*|crush\w*"
+    r"|chew\w*) (?:\S+ ){0,3}(?:<CONTROLLED>|ritalin|adderall|oxycontin|pills|tablets)(?! (?:by "
+    r"mistake|accidentally))",
+    r"crush (?:\S+ ){0,3}(?:kicks? in|hit|faster|stronger)|cold water extraction|extract (?:\S+ )"
+    r"{0,3}(?:codeine|opiate|morphine)|(?:without|no) (?:a )?(?:prescription|recipe|script|rx)"
+    r" (?:\S+ ){0,3}(?:buy|get|order)|(?:buy|get|order) (?:\S+ ){0,4}(?:without|no) (?:a )?"
+    r"(?:prescription|recipe|script|rx)",
+    r"(?:do not|dont|never|not) (?:bother )?check\w* (?:\S+ ){0,3}(?:id|prescriptions?)|drug "
+    r"seeker|(?:second|another|two) (?:doctor|gp|psychiatrist)s? (?:\S+ ){0,6}(?:not tell|without"
+    r" telling)|more (?:\S+ ){0,2}than (?:my|the) (?:doctor|psychiatrist|gp) (?:prescribes|gives)",
+    r"(?:leftover|left over|spare|old) (?:\S+ ){0,3}(?:<CONTROLLED>|oramorph|pills|tablets) (?:\S+ )"
+    r"{0,8}(?:how (?:much|many|do i)|ask|relax|for me|have some)|(?:take|nick|pinch|borrow) "
+    r"(?:\S+ ){0,4}(?:from|off) (?:the )?(?:ward|work|stock|drug cupboard)|ward stock",
+    r"(?:put|slip|dissolve|add|spike) (?:\S+ ){0,4}(?:in|into) (?:\S+ ){0,3}(?:drink|food|tea|coffee)"
+    r" (?:\S+ ){0,6}(?:without|tasteless|not notice|sleepy|knock)|spike (?:\S+ ){0,2}drink",
+    r"(?:go|mix) (?:best )?with (?:alcohol|booze|drink) (?:\S+ ){0,3}(?:wasted|high|buzz|drunk)",
+)
+FORGERY = (
+    r"(?:make|making|create|design) (?:\S+ ){0,4}(?:prescription|script)s? (?:template|form|pad|look)"
+    r"|prescription template|(?:copy|forge|fake|trace|sign) (?:\S+ ){0,3}(?:doctor|gp|prescriber|"
+    r"witness)s? signature|(?:photocopied|copied|scanned) (?:\S+ ){0,2}prescription",
+    r"(?:change|alter|edit|amend) (?:\S+ ){0,4}(?:quantity|dose|date|strength|name) (?:\S+ ){0,4}"
+    r"(?:prescription|script)|backdat\w*|relabel\w* (?:\S+ ){0,4}(?:expiry|date|batch)|(?:change"
+    r"|alter|extend) (?:\S+ ){0,3}expiry dates?",
+)
+
 CONDITION = (
     r"cancer\w*|tumou?rs?|leuka?emia|lymphoma|melanoma|diabetes|covid|coronavirus|flu"
     r"|influenza|a cold|strep|std|sti|chlamydia|gonorrh?o?ea|herpes|hiv|aids|syphilis|hpv|uti"
@@ -1083,7 +1054,8 @@ _DOSING = tuple(_rx(p) for p in DOSING_ASKS)
 _OWN_PRESCRIPTION, _MISSED_DOSE = _rx(OWN_PRESCRIPTION), _rx(MISSED_DOSE)
 _NOT_A_DOSING_ASK, _COMPOSITION = _rx(NOT_A_DOSING_ASK), re.compile(COMPOSITION)
 _OBTAIN, _ILLICIT = _rx(OBTAIN), _rx(ILLICIT)
-_FRAUD = _rx(*PRESCRIPTION_FRAUD)
+_FRAUD = _rx(*PRESCRIPTION_FRAUD, *FORGERY)
+_MISUSE = _rx(*MISUSE)
 _DIAGNOSIS = _rx(*DIAGNOSIS_ASKS)
 _EDUCATIONAL, _ASKING_FRAMES = _rx(EDUCATIONAL), _rx(ASKING_FRAMES)
 _FIRST_PERSON, _THIRD_PERSON_NOW = _rx(FIRST_PERSON), _rx(THIRD_PERSON_NOW)
@@ -1104,6 +1076,7 @@ _CONTRACTIONS = (
     (re.compile(r"\b(we|they|you)'re\b"), r"\1 are"),
     (re.compile(r"\b(he|she|it)'s\b"), r"\1 is"),
     (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"\b(i|we|you|they)'ve\b"), r"\1 have"),
     (re.compile(r"\bi'll\b"), "i will"),
     (re.compile(r"\bi'd\b"), "i would"),
     (re.compile(r"'"), ""),
@@ -1215,6 +1188,9 @@ def screen(question: str, *, audience: str = "patient") -> Screening:
     found.crisis_topic = bool(_CRISIS_TOPIC.search(text))
     if _FRAUD.search(text):
         found.refusals.append("prescription_fraud")
+    if _MISUSE.search(text):
+        found.refusals.append("misuse")
+    _screen_findings(question, text, found)
     if audience == "patient":
         if _OBTAIN.search(text) and _ILLICIT.search(text):
             found.refusals.append("controlled_substance_obtain")
@@ -1243,6 +1219,50 @@ def _screen_emergencies(text: str, found: _Findings) -> None:
             found.emergency.append(rule)
         elif candidate or (compiled.topic and compiled.topic.search(text)):
             found.reminders.append(rule)
+
+
+_GENERAL_QUESTION = re.compile(
+    r"(?:what|how|why|when|which|who|can|could|does|do|is|are|should|will|would|tell me|explain"
+    r"|describe|list)\b"
+)
+
+
+def _screen_findings(question: str, text: str, found: _Findings) -> None:
+    """Emergencies and crises from the shared red-flag knowledge base (the same findings
+    triage uses), however they are told: escalate when they are presented (the asker, or
+    someone with them, now), not when asked about in general."""
+    from lumen.safety.findings import understand  # findings imports this module's normaliser
+
+    understood = understand(question)
+    educational = bool(_EDUCATIONAL.search(text))
+    # A statement of findings ("her smile has gone lopsided") presents them; a general
+    # question ("can a stroke make your smile lopsided?") needs a person in it to.
+    presenting = (
+        _presenting(text) or understood.subject != "self" or not _GENERAL_QUESTION.match(text)
+    )
+    # A loose semantic match is a "maybe": in a question it adds the emergency reminder to
+    # the answer rather than blocking it ("I cut myself shaving, how do I stop the bleeding?"
+    # is near "bleeding that will not stop" and is an ordinary question). Triage, which is
+    # asked to judge a level, takes the higher level instead.
+    maybe = {f.id for f in understood.findings if f.how == "semantic" and f.confidence == "low"}
+    sure = [f for f in understood.findings if f.level == "emergency" and f.id not in maybe]
+    fired = [r for r in understood.fired if r.level == "emergency"]
+    poison = bool({"overdose", "tablet_count", "staggered_paracetamol"} & understood.present)
+    if (sure or fired) and presenting and not educational and not _past_only(text):
+        reasons = [f.id for f in sure] + [r.id for r in fired]
+        advice = " ".join(dict.fromkeys([f.name for f in sure] + [r.reason for r in fired]))
+        found.emergency.append(
+            EmergencyRule(reason=reasons[0], advice=advice, signs={}, fires=(), poison=poison)
+        )
+    elif maybe:
+        found.reminders.append(
+            EmergencyRule(reason=sorted(maybe)[0], advice="", signs={}, fires=(), poison=poison)
+        )
+    # A question about suicide or self-harm as a topic is answered with the crisis reminder;
+    # indirect first- or third-person wording ("never wake up", "until I have enough")
+    # escalates even inside a question frame ("what would happen if ...").
+    if "suicidal" in understood.present and not (educational and _CRISIS_TOPIC.search(text)):
+        found.crisis.append("suicidal_thoughts")
 
 
 def _presented_sign(pattern: re.Pattern, text: str) -> bool:
@@ -1303,6 +1323,10 @@ def _dosing_target(text: str) -> str | None:
     return None
 
 
+# Refusals that block an answer and are recorded even when the question also escalates.
+_BLOCKING = {"controlled_substance_obtain", "prescription_fraud", "misuse"}
+
+
 def _decide(question: str, found: _Findings, *, audience: str) -> Screening:
     """What the findings add up to: escalation first, then refusals, then reminders."""
     flags: set[str] = set()
@@ -1323,17 +1347,13 @@ def _decide(question: str, found: _Findings, *, audience: str) -> Screening:
 
     # Escalation supersedes the dosing and diagnosis refusals (nothing is answered), but an
     # attempt to obtain controlled drugs or forge a prescription is still recorded.
-    refusals = [
-        r
-        for r in found.refusals
-        if not escalate or r in {"controlled_substance_obtain", "prescription_fraud"}
-    ]
+    refusals = [r for r in found.refusals if not escalate or r in _BLOCKING]
     informational = question
     answerable = not escalate
     if refusals:
         flags.add("refused")
         reasons += refusals
-    if {"controlled_substance_obtain", "prescription_fraud"} & set(refusals):
+    if _BLOCKING & set(refusals):
         flags.add("flagged_for_review")
         answerable = False
         if not escalate:
@@ -1404,170 +1424,3 @@ def _without_dosing(question: str, drug: str) -> str:
     if drug and drug not in normalise(rest).split():
         return f"About {drug}: {rest}"
     return rest
-
-
-# ---------------------------------------------------------------------------------------------
-# Reviewing an answer
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Review:
-    text: str  # the answer as it may be shown, disclaimer appended for patients
-    abstained: bool
-    flags: frozenset[str]  # {"abstained"}, {"refused"} when dosing was withheld, or empty
-
-
-# A dose in an answer: a strong unit anywhere, or a count of tablets in an instruction.
-_DOSE_AMOUNT = re.compile(
-    r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s?(?:-|to)?\s?(?:\d[\d,]*(?:\.\d+)?\s?)?"
-    r"(?:mg|mcg|µg|ug|micrograms?|milligrams?|units?|iu|ml|mls|millilit\w+)\b"
-    r"(?!\s?(?:/|per)\s?d?l\b)(?!\s+(?:of\s+)?alcohol|\s+(?:a|per|each)\s+week)",
-    re.IGNORECASE,
-)
-_DOSE_INSTRUCTION = re.compile(
-    r"\b(?:take|taking|give|giving|use|swallow|inject|have)\s+(?:(?:more than|up to|no more than"
-    r"|not more than|at most|a maximum of)\s+)?(?:\d+|one|two|three|four|five|six"
-    r"|eight|ten|half|a couple of)\s+(?:\w+\s+)?(?:tablets?|pills?|capsules?|caps|puffs?|doses?"
-    r"|drops?|injections?|sachets?|patches?)\b",
-    re.IGNORECASE,
-)
-_DOSE_CHANGE = re.compile(
-    r"(?<!not )(?<!never )(?<!n't )(?<!dont )\b(?:increase|decrease|double|halve|reduce|raise"
-    r"|lower|up|adjust|titrate|taper)\s+(?:your|the|their|his|her)\s+(?:\w+\s+){0,2}"
-    r"(?:dose|dosage|doses)\b",
-    re.IGNORECASE,
-)
-_SENTENCE = re.compile(
-    r"\s*(?:[^.!?\n]|[.!?](?=\w))+(?:[.!?]+[\"')\]]*(?:\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\])*|(?=\n)|$)"
-)
-_ANSWER_DRUG = re.compile(
-    r"\b" + _PLACEHOLDERS["<DRUG>"] + r"\b|\bblood thinners?\b|\byour (?:prescribed )?(?:dose"
-    r"|prescription|medicine|medication)\b",
-    re.IGNORECASE,
-)
-
-
-def review(answer: str, *, citations: int, audience: str = "patient") -> Review:
-    """The answer as it may be shown: abstain when nothing cites a source, withhold
-    prescription dosing sentences (patients), and append the disclaimer (patients)."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"Unknown audience {audience!r}; expected one of {AUDIENCES}.")
-    text = answer.strip()
-    flags: set[str] = set()
-    if citations <= 0 or not text:
-        return Review(
-            text=_with_disclaimer(ABSTAIN_TEXT, audience),
-            abstained=True,
-            flags=frozenset({"abstained"}),
-        )
-    if audience == "patient":
-        text, withheld = _withhold_dosing(text)
-        if withheld:
-            flags.add("refused")
-    return Review(text=_with_disclaimer(text, audience), abstained=False, flags=frozenset(flags))
-
-
-def _with_disclaimer(text: str, audience: str) -> str:
-    if audience != "patient" or DISCLAIMER in text:
-        return text
-    return f"{text}\n\n{DISCLAIMER}"
-
-
-def _withhold_dosing(text: str) -> tuple[str, bool]:
-    """Remove the sentences that give a prescription dose; keep everything else as written."""
-    kept: list[str] = []
-    withheld = False
-    context: str | None = None  # the medicine the answer last named
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group(0)
-        if not sentence.strip():
-            kept.append(sentence)
-            continue
-        drug = _dose_drug(sentence, context)
-        if drug is not None and drug in PRESCRIPTION_DRUGS | {"prescription"}:
-            withheld = True
-            kept.append(_leading_space(sentence))
-        else:
-            kept.append(sentence)
-        names = _ANSWER_DRUG.findall(sentence)
-        if names:
-            context = _classify(names[-1])
-    if not withheld:
-        return text, False
-    result = _tidy("".join(kept))
-    body = re.sub(r"\[\d+\]|\s", "", result)
-    if not re.search(r"[A-Za-z]{3,}", body.replace("Composed from sources", "")):
-        return WITHHELD_NOTICE, True
-    return f"{result}\n\n{WITHHELD_NOTICE}", True
-
-
-def _classify(name: str) -> str:
-    """A medicine name as written in an answer -> its list name ("prescription" for "your
-    medicine"/"blood thinner", which are prescribed)."""
-    word = name.lower()
-    if word.startswith("your") or word.startswith("blood thinner"):
-        return "prescription"
-    return word
-
-
-def _dose_drug(sentence: str, context: str | None) -> str | None:
-    """The medicine a dose in this sentence belongs to (nearest by position, else the one the
-    answer last named), or None when the sentence gives no dose."""
-    doses = [m.start() for m in _DOSE_AMOUNT.finditer(sentence)]
-    doses += [m.start() for m in _DOSE_INSTRUCTION.finditer(sentence)]
-    doses += [m.start() for m in _DOSE_CHANGE.finditer(sentence)]
-    if not doses:
-        return None
-    names = [(m.start(), _classify(m.group(0))) for m in _ANSWER_DRUG.finditer(sentence)]
-    if not names:
-        return context
-    for dose in doses:
-        nearest = min(names, key=lambda n: abs(n[0] - dose))[1]
-        if nearest in PRESCRIPTION_DRUGS or nearest == "prescription":
-            return nearest
-    return names[0][1]
-
-
-# ---------------------------------------------------------------------------------------------
-# Retrieved passages
-# ---------------------------------------------------------------------------------------------
-
-_SCRIPT_BLOCK = re.compile(r"<\s*script\b.*?<\s*/\s*script\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-
-
-def strip_instructions(passage_text: str) -> str:
-    """Retrieved text is data, never instructions: remove sentences addressed to a model
-    (prompt injection) before a passage reaches a prompt or an extractive answer.
-
-    HTML comments (hidden from readers, a classic carrier) go; a sentence or line that speaks
-    to a model or holds a script goes whole; everything else is kept as written (only the
-    whitespace left where something was removed is tidied). A passage with nothing to remove
-    is returned unchanged."""
-    # A script block becomes a bare tag, so the sentence around it goes, periods inside it and
-    # all.
-    text = _SCRIPT_BLOCK.sub("<script>", _COMMENT.sub(" ", passage_text))
-    removed = text != passage_text
-    kept = []
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group(0)
-        if sentence.strip() and _INJECTION.search(sentence):
-            removed = True
-            kept.append(_leading_space(sentence))
-        else:
-            kept.append(sentence)
-    if not removed:
-        return passage_text
-    return _tidy("".join(kept))
-
-
-def _leading_space(sentence: str) -> str:
-    """What separated a removed sentence from the one before: kept, so paragraphs survive."""
-    return sentence[: len(sentence) - len(sentence.lstrip())]
-
-
-def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
