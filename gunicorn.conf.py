@@ -13,5 +13,8 @@ def post_worker_init(worker) -> None:
     """Load the embedding model before the worker takes requests: otherwise the first question
     each worker answers waits for it (~10 s here; a 44 s p99 under load, docs/benchmarks.md)."""
     from knowledge.embeddings import model
+    from lumen.safety import semantic
+    from lumen.safety.knowledge import knowledge_base
 
     model()
+    semantic.warm_up(knowledge_base())  # the screen's findings matcher, same model file

@@ -125,6 +125,13 @@ def available() -> bool:
     return _model() is not None
 
 
+def warm_up(kb: KnowledgeBase) -> None:
+    """Load the model and embed the exemplars now (gunicorn's post_worker_init), so no
+    patient's first message waits for them."""
+    if available():
+        _index(kb)
+
+
 def match(
     clauses: list[str], kb: KnowledgeBase, *, findings: set[str], rivals: set[str] = frozenset()
 ) -> list[Match]:
