@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.test import Client
@@ -55,13 +56,18 @@ def own_server(django_db_blocker) -> Iterator[Path]:
         connection.close()
         saved = {key: connection.settings_dict[key] for key in ("NAME", "HOST")}
         connection.settings_dict.update(NAME=own["NAME"], HOST=own["HOST"])
+        # Content-type ids differ between this server and the test database: the cache of
+        # them (auditlog writes one with every entry) must not carry over either way.
+        ContentType.objects.clear_cache()
         try:
             call_command("migrate", verbosity=0)
             call_command("createcachetable", verbosity=0)
+            ContentType.objects.clear_cache()
             yield pgdata
         finally:
             connection.close()
             connection.settings_dict.update(saved)
+            ContentType.objects.clear_cache()
     embedded_db.stop(pgdata)
     shutil.rmtree(pgdata.parent, ignore_errors=True)
 
