@@ -18,6 +18,7 @@ from knowledge.models import (
     FlaggedQuestion,
     RegulatoryStatus,
     Source,
+    UnknownDrugName,
 )
 from knowledge.review_forms import ReviewNoteForm, ReviewReasonForm
 
@@ -210,3 +211,22 @@ class FlaggedQuestionAdmin(admin.ModelAdmin):
             self.message_user(request, "Someone had already reviewed it; their note stands.",
                               "warning")  # fmt: skip
         return redirect("admin:knowledge_flaggedquestion_changelist")
+
+
+@admin.register(UnknownDrugName)
+class UnknownDrugNameAdmin(admin.ModelAdmin):
+    """Content gaps, most often typed first: counted by the interaction checker and the
+    profile, so read-only here."""
+
+    list_display = ["name", "count", "first_seen", "last_seen"]
+    search_fields = ["name"]
+    ordering = ["-count", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

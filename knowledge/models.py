@@ -291,3 +291,19 @@ class FlaggedQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{', '.join(self.flags)} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class UnknownDrugName(models.Model):
+    """A medicine name Lumen did not recognise, counted: a content gap for staff to fill.
+    Aggregate only: no user, conversation or profile is ever linked to a name."""
+
+    name = models.CharField(max_length=200, unique=True)  # normalised: lower case, one space
+    count = models.PositiveIntegerField(default=0)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-count", "name"]
+
+    def __str__(self) -> str:
+        return self.name

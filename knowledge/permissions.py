@@ -16,9 +16,11 @@ STAFF_PERMISSIONS: dict[StaffRole, tuple[str, ...]] = {
         ),
         "knowledge.view_flaggedquestion",  # the queue: flags and dates, never the question
         "knowledge.review_flaggedquestion",  # read one, giving a reason (an audit entry)
+        "knowledge.view_unknowndrugname",  # content gaps: names only, read-only
     ),
     StaffRole.AUDITOR: (
         *(f"knowledge.view_{model}" for model in _CURATED),
         "knowledge.view_flaggedquestion",  # whether the queue is kept up; no question text
+        "knowledge.view_unknowndrugname",
     ),
 }

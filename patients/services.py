@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from knowledge.answers import Answer, PatientContext, answer, answer_stream
+from knowledge.content_gaps import record_unknown_names
 from knowledge.drug_names import match
 from knowledge.drug_warnings import condition_keys
 from knowledge.services import flagged_question_record
@@ -42,6 +43,8 @@ def profile_item_save(row: Medication | Condition | Allergy) -> Medication | Con
         row.substance = " ".join(row.substance.split())
     row.full_clean()
     row.save()
+    if isinstance(row, Medication) and row.drug is None:
+        record_unknown_names([row.name])  # a content gap, counted without the patient
     return row
 
 

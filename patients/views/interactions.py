@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from knowledge.drug_names import match, suggest
+from knowledge.content_gaps import record_unknown_names
+from knowledge.drug_names import match, near_misses, suggest
 from knowledge.drug_warnings import Warning, warnings_for
 from knowledge.interactions import FoundInteraction, find_interactions
 from knowledge.models import Drug
@@ -48,6 +49,11 @@ class Report:
         return [e.name for e in self.entered if e.drug is None]
 
     @property
+    def did_you_mean(self) -> list[tuple[str, list[str]]]:
+        """Each unknown name with the known names close to it (possibly none)."""
+        return [(name, near_misses(name)) for name in self.unknown]
+
+    @property
     def checked(self) -> list[Drug]:
         return list(
             {d.id: d for d in [*(e.drug for e in self.entered if e.drug), *self.mine]}.values()
@@ -70,6 +76,7 @@ def _report(request: HttpRequest, names: list[str], include_mine: bool) -> Repor
             else:
                 mine_unmatched.append(medication.name)
     report = Report(entered, mine, mine_unmatched, [], [])
+    record_unknown_names(report.unknown)
     report.interactions = find_interactions(report.checked)
     typed = list({e.drug.id: e.drug for e in entered if e.drug}.values())
     # Interactions are listed pair by pair above; here only what the profile itself adds.

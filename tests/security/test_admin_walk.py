@@ -28,6 +28,7 @@ from knowledge.models import (
     RegulatoryStatus,
     Severity,
     Source,
+    UnknownDrugName,
 )
 from lumen.accounts.models import PatientAccount, User
 from lumen.accounts.roles import StaffRole
@@ -41,6 +42,7 @@ REACH: dict[str, dict[str, str]] = {
     StaffRole.CONTENT_EDITOR: {
         **{f"knowledge.{m}": "lachd" for m in _KNOWLEDGE},
         "knowledge.flaggedquestion": "lvh",  # the question only on the Review page
+        "knowledge.unknowndrugname": "lvh",  # counted by the app, never edited
         "training.trainingrun": "lvh",
     },
     StaffRole.SUPPORT: {
@@ -55,6 +57,7 @@ REACH: dict[str, dict[str, str]] = {
         **{f"django_q.{m}": "lvh" for m in ("success", "failure", "schedule", "ormq")},
         **{f"knowledge.{m}": "lvh" for m in _KNOWLEDGE},
         "knowledge.flaggedquestion": "lvh",
+        "knowledge.unknowndrugname": "lvh",
         "pharma.organisation": "lvh",
         "pharma.invitation": "lvh",
         "training.trainingrun": "lvh",
@@ -127,6 +130,9 @@ def one_of_each(alice_patient, acme_qa, acme):
         ),
         "knowledge.flaggedquestion": FlaggedQuestion.objects.create(
             audience="patient", question="walk", flags=["emergency"]
+        ),
+        "knowledge.unknowndrugname": UnknownDrugName.objects.create(
+            name="walk tonic", count=1, last_seen=now
         ),
         "pharma.organisation": acme,
         "pharma.invitation": Invitation.objects.create(

@@ -1,0 +1,29 @@
+"""Content gaps: medicine names people typed that Lumen did not recognise, counted for staff.
+Only the name and how often it was seen are kept, never who typed it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import F
+from django.utils import timezone
+
+from knowledge.models import UnknownDrugName
+
+MAX_LENGTH = UnknownDrugName._meta.get_field("name").max_length
+
+
+def normalise(name: str) -> str:
+    return " ".join(name.lower().split())[:MAX_LENGTH]
+
+
+def record_unknown_names(names: Iterable[str]) -> None:
+    """Count each distinct unrecognised name once more (an upsert; F() keeps concurrent
+    requests from losing a count)."""
+    now = timezone.now()
+    for name in sorted({normalise(n) for n in names} - {""}):
+        row, created = UnknownDrugName.objects.get_or_create(
+            name=name, defaults={"count": 1, "last_seen": now}
+        )
+        if not created:
+            UnknownDrugName.objects.filter(pk=row.pk).update(count=F("count") + 1, last_seen=now)
