@@ -20,10 +20,10 @@ def normalise(name: str) -> str:
 def record_unknown_names(names: Iterable[str]) -> None:
     """Count each distinct unrecognised name once more (an upsert; F() keeps concurrent
     requests from losing a count)."""
-    now = timezone.now()
+    today = timezone.localdate()
     for name in sorted({normalise(n) for n in names} - {""}):
         row, created = UnknownDrugName.objects.get_or_create(
-            name=name, defaults={"count": 1, "last_seen": now}
+            name=name, defaults={"count": 1, "last_seen": today}
         )
         if not created:
-            UnknownDrugName.objects.filter(pk=row.pk).update(count=F("count") + 1, last_seen=now)
+            UnknownDrugName.objects.filter(pk=row.pk).update(count=F("count") + 1, last_seen=today)

@@ -299,8 +299,10 @@ class UnknownDrugName(models.Model):
 
     name = models.CharField(max_length=200, unique=True)  # normalised: lower case, one space
     count = models.PositiveIntegerField(default=0)
-    first_seen = models.DateTimeField(auto_now_add=True)
-    last_seen = models.DateTimeField()
+    # Days, not times: a name typed once must not be matched to a person through the time of
+    # a request in other logs.
+    first_seen = models.DateField(auto_now_add=True)
+    last_seen = models.DateField()
 
     class Meta:
         ordering = ["-count", "name"]
