@@ -13,6 +13,7 @@ Products A (previous) and B (next), 100 kg batches of B at up to 200 mg/day:
 from __future__ import annotations
 
 from pharma import documents, kinds
+from tests.pharma.conftest import approve
 from tests.pharma.document_data import complete_content
 
 CV = kinds.get("cleaning_validation")
@@ -80,7 +81,6 @@ def approved_protocol(organisation, author, approver, title="Granulator train A"
     protocol through the document services, with the approval matrix's distinct people
     (author, a reviewer colleague, `approver` — a colleague too when `approver` is the
     author); returns the approved revision. `author` and `approver` need two-factor on."""
-    from tests.conftest import PASSWORD
 
     document = documents.document_create(
         organisation=organisation, user=author, kind=CV.key, title=title
@@ -93,10 +93,4 @@ def approved_protocol(organisation, author, approver, title="Granulator train A"
     reviewer = _colleague(organisation, "Rex", "reviewer")
     _member(organisation, author, "author")
     _member(organisation, approver, "approver")
-    documents.revision_submit(
-        revision=revision, user=author, reviewers=[reviewer], approvers=[approver]
-    )
-    for user, meaning in ((author, "authored"), (reviewer, "reviewed"), (approver, "approved")):
-        documents.revision_sign(revision=revision, user=user, password=PASSWORD, meaning=meaning)
-    revision.refresh_from_db()
-    return revision
+    return approve(revision, author, reviewer, approver)
