@@ -8,46 +8,29 @@ import io
 import uuid
 
 from django import forms
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
+from lumen.lib.uploads import CappedMemoryUpload
 from pharma import compliance, documents, kinds
 from pharma.models import Organisation, QADocument
 from pharma.selectors import organisation_document, organisation_for
 
 
-class _InMemoryUpload(FileUploadHandler):
-    """Keeps an upload in memory, never in a temporary file, and stops keeping bytes past
-    the size limit (the count goes on, so the form can say the file was too big)."""
+class _InMemoryUpload(CappedMemoryUpload):
+    """The file to check: kept up to the upload limit; an oversized one keeps nothing (its
+    counted size alone refuses it)."""
 
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer, self.received = io.BytesIO(), 0
+    def limit_bytes(self) -> int:
+        return compliance.max_upload_bytes()
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        self.received += len(raw_data)
-        if self.received <= compliance.max_upload_bytes():
-            self.buffer.write(raw_data)
-        return None  # nothing for later handlers: this is the only one
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        if self.received > compliance.max_upload_bytes():
+    def file_complete(self, file_size: int):
+        if self.received > self.limit_bytes():
             self.buffer = io.BytesIO()  # drop what was kept; the size alone refuses it
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            file=self.buffer,
-            field_name=self.field_name,
-            name=self.file_name,
-            content_type=self.content_type,
-            size=self.received,
-            charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
+        return super().file_complete(file_size)
 
 
 class ComplianceForm(forms.Form):

@@ -7,11 +7,7 @@ deviation or evidence file is a 404."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,39 +16,19 @@ from django.views.decorators.http import require_POST
 
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
+from lumen.lib.uploads import CappedMemoryUpload
 from pharma import execution as service
 from pharma.models import Deviation, Evidence, Execution, ExecutionSignature, Revision
 from pharma.selectors import organisation_document, organisation_for
 
 
-class _CappedUpload(FileUploadHandler):
-    """Keeps each evidence file in memory, never in a temporary file, and only up to one byte
-    past the limit (and nothing past the number of files allowed): an oversized upload is
-    refused by its counted size without being stored anywhere."""
+class _CappedUpload(CappedMemoryUpload):
+    """Evidence files: up to MAX_EVIDENCE_FILES of MAX_EVIDENCE_BYTES each are kept."""
 
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        self.files = getattr(self, "files", 0) + 1
-        self.buffer, self.received = io.BytesIO(), 0
+    max_files = service.MAX_EVIDENCE_FILES
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        room = service.MAX_EVIDENCE_BYTES + 1 - self.buffer.tell()
-        if self.files <= service.MAX_EVIDENCE_FILES and room > 0:
-            self.buffer.write(raw_data[:room])
-        self.received += len(raw_data)
-        return None
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            file=self.buffer,
-            field_name=self.field_name,
-            name=self.file_name,
-            content_type=self.content_type,
-            size=self.received,
-            charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
+    def limit_bytes(self) -> int:
+        return service.MAX_EVIDENCE_BYTES
 
 
 def _execution_for(request: HttpRequest, uid) -> Execution:
