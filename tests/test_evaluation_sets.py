@@ -24,6 +24,11 @@ FROZEN = {
     # 80 triage vignettes and 60 screen questions, commit 3882202 (2026-12-07).
     "triage_test.jsonl": "3ca1bb49a3f7e3396f941b5103bcb80a02310ae5d7487c2eafa7a6abc43ae955",
     "screen_test.jsonl": "a089efb12851758fd52efad222a6a465f6428dee9966c0ce824b599c69a28c91",
+    # Second test parts (the first ones above were spent by the failures they showed): 105
+    # triage vignettes, 83 screen questions, 100 answer questions (2026-12-07, stop 12).
+    "triage_test2.jsonl": "27ee799425241fd8695cb1cb794928ed5be322eff9ed41b8e1296c57d157565b",
+    "screen_test2.jsonl": "73cd135c967a2e346a9f47fe5343e4b03357fc1adfd95c5b0240fcfe60b028e5",
+    "answers_test2.jsonl": "89d112619fa7bfde5430a5c11b1e11a7f66f9954ee31ea8dc20e2c342ac1512e",
 }
 
 
