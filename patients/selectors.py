@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 
 from knowledge.drug_names import resolve
+from knowledge.drug_warnings import condition_labels
 from knowledge.models import Drug
 from lumen.accounts.models import User
-from patients.models import Medication, Profile
+from patients.models import Condition, Medication, Profile
 
 
 def profile_for(user: User) -> Profile:
@@ -86,4 +87,14 @@ def medications_with_drugs(medications: Iterable[Medication]) -> list[Medication
         # Sets the cache `Medication.drug` reads, leaving drug_ref as stored (a drug since
         # deleted reads as no match without rewriting the row).
         medication._drug_cache = (medication.drug_ref, drugs.get(medication.drug_ref))
+    return rows
+
+
+def conditions_with_warnings(conditions: Iterable[Condition]) -> list[Condition]:
+    """The conditions, each with `warned_as`: what Lumen's medicine warnings know it as
+    ("high blood pressure"), read against today's rules rather than the key stored when it
+    was saved, so a condition the rules have since learnt is shown as covered."""
+    rows = list(conditions)
+    for condition in rows:
+        condition.warned_as = condition_labels(condition.name)
     return rows
