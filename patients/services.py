@@ -87,12 +87,12 @@ def patient_context(profile: Profile) -> PatientContext:
         allergies=tuple(a.substance for a in profile.allergies.all()),
         conditions=tuple(c.name for c in profile.conditions.all()),
         pregnancy=profile.pregnancy,
-        age=_age(profile.date_of_birth),
+        age=age_on_today(profile.date_of_birth),
         sex=profile.sex,
     )
 
 
-def _age(dob: date | None) -> int | None:
+def age_on_today(dob: date | None) -> int | None:
     if dob is None:
         return None
     today = timezone.localdate()
