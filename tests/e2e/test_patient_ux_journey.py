@@ -165,3 +165,17 @@ def test_the_email_confirmation_page_speaks_plainly(page):
     _fits_the_screen(page)
     page.get_by_role("button", name="Confirm my email address").click()
     expect(page).to_have_url(re.compile(r"/patients/$"))
+
+
+def test_the_home_page_promises_the_publishers_that_answers_cite(page):
+    from knowledge.publishers import EDITORIAL, PUBLISHER_NAMES
+
+    page.goto("/")
+    promise = page.locator(".hero p")
+    expect(promise).to_contain_text(EDITORIAL)
+    # Every NIH site it names is one that MedQuAD citations name.
+    for site in ("MedlinePlus", "GARD", "NIDDK", "National Cancer Institute"):
+        expect(promise).to_contain_text(site)
+        assert any(site in name for name in PUBLISHER_NAMES.values()), site
+    expect(promise).to_contain_text("names the publisher and links to the page")
+    _fits_the_screen(page)
