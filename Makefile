@@ -1,21 +1,37 @@
 # Lumen: `make run` serves the product locally, `make test` runs the whole suite.
 # Both set up everything they need on a fresh machine (virtualenv, packages, database).
 
-PYTHON ?= python3.11
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+PYTHON   ?= python3.11
+VENV     ?= .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed-stamp
+PROCFILE ?= Procfile.dev
 
-.PHONY: run test lint format bench audit install browser db-stop clean medquad-extract
+# "==> [12s] what is happening": one line per step with the seconds since `make` started, so
+# a first run (minutes of installing) is never silent and a slow step shows which one it is.
+START := $(shell date +%s)
+step   = @echo "==> [$$(( $$(date +%s) - $(START) ))s] $(1)"
+
+.PHONY: run serve test lint format bench audit install browser db-stop clean medquad-extract
 
 run: install
+	$(call step,Starting the embedded database and applying migrations)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	$(call step,Loading the starter corpus (the first run also embeds it: about a minute))
 	DEBUG=1 $(BIN)/python manage.py load_starter
+	$(call step,Creating the demo accounts)
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Lumen: http://127.0.0.1:8000  (web + task worker; Ctrl-C stops both)"
-	DEBUG=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	@$(MAKE) --no-print-directory serve START=$(START)
+
+# The web server and task worker. Ctrl-C stops both; the embedded database keeps running on
+# purpose (the next start takes seconds instead of a fresh server), so say so and how to stop it.
+serve:
+	$(call step,Lumen: http://127.0.0.1:8000  (web + task worker; Ctrl-C stops both))
+	@trap 'echo; echo "Lumen stopped. The embedded database is still running (.lumen/), so the next start is quick; stop it with: make db-stop"; exit 0' INT TERM; \
+	DEBUG=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f $(PROCFILE) start
 
 test: install browser
+	$(call step,Lint and migrations check and then the whole test suite)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
@@ -44,15 +60,20 @@ medquad-extract: install
 	DEBUG=1 $(BIN)/python manage.py medquad_extract $(MEDQUAD)
 
 # torch first, pinned to the CPU build that this kind of machine has on local disk; any
-# other version (or a range) would download gigabytes of CUDA wheels.
+# other version (or a range) would download gigabytes of CUDA wheels. pip is not --quiet: on
+# a fresh clone this is most of the first run's ~6 minutes, and its progress shows it moving.
 install: $(STAMP)
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Lumen needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	$(call step,Installing Python packages into $(VENV) (first run: about 5 minutes; later runs skip this))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[ml,dev]"
+	$(BIN)/pip install --progress-bar on --upgrade pip
+	$(call step,Installing torch (CPU build))
+	$(BIN)/pip install --progress-bar on torch==2.13.0
+	$(call step,Installing Lumen and its packages)
+	$(BIN)/pip install --progress-bar on -e ".[ml,dev]"
 	touch $@
+	$(call step,Packages installed)
 
 # Browser tests drive Debian's Chromium through Playwright; never a downloaded browser.
 browser:

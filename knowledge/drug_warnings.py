@@ -63,6 +63,13 @@ def condition_keys(text: str) -> set[str]:
     }
 
 
+def condition_labels(text: str) -> list[str]:
+    """The plain names of the recognised conditions `text` names ("CKD 3" -> "kidney
+    disease"), for showing the patient what their medicines are checked against."""
+    conditions = rules()["conditions"]
+    return sorted(conditions[key]["label"] for key in condition_keys(text))
+
+
 def allergy_groups(text: str) -> set[str]:
     """Drug groups an allergy names, by wording ("PCN", "sulfa drugs") or by a drug it
     mentions that belongs to a group ("Augmentin" -> penicillin)."""

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from knowledge.models import Chunk
+from knowledge.publishers import document_publisher
 
 RRF_K = 60
 CANDIDATES = 50  # per ranking, before fusion
@@ -214,7 +215,9 @@ def _passage(
         mentions=mentions,
         citation=Citation(
             title=document.title,
-            source=document.source.name,
+            source=document_publisher(
+                document, source_slug=document.source.slug, source_name=document.source.name
+            ),
             url=document.url,
             section=chunk.section,
             external_id=document.external_id,

@@ -1,5 +1,5 @@
-"""A patient's rights over their data: a full export (JSON for machines, PDF for people) and
-erasure of the account with every piece of health data.
+"""A patient's rights over their data: a full export (JSON), a visit summary to print (PDF),
+and erasure of the account with every piece of health data.
 
 The export walks the patient's rows model by model, so a field added to a model later is
 exported without touching this module. Erasure deletes the user; health rows go with it by
@@ -34,6 +34,7 @@ from patients.models import (
     TriageAssessment,
 )
 from patients.selectors import medications_with_drugs
+from patients.visit_summary import visit_summary
 
 FORMAT_VERSION = 1
 # Internal keys and links that mean nothing outside Lumen's database.
@@ -150,11 +151,12 @@ def export_json(user: User) -> bytes:
 
 
 def export_pdf(user: User) -> bytes:
-    """The same export laid out for a person to read or print."""
+    """The readable export: a one- or two-page visit summary to hand a doctor (see
+    patients/visit_summary.py); the JSON export is the complete one."""
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     _log_export(user, "pdf")
-    html = render_to_string("patients/data_export_pdf.html", {"data": export_data(user)})
+    html = render_to_string("patients/visit_summary_pdf.html", {"s": visit_summary(user)})
     return HTML(string=html).write_pdf()
 
 

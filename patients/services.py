@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from knowledge.drug_warnings import condition_keys
 from knowledge.services import flagged_question_record
 from lumen.accounts.models import User
 from patients.models import Allergy, Condition, Conversation, Medication, Message, Profile
+from patients.selectors import medications_with_drugs
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,41 @@ def profile_item_save(row: Medication | Condition | Allergy) -> Medication | Con
     else:
         row.substance = " ".join(row.substance.split())
     row.full_clean()
+    _refuse_a_second_entry(row)
     row.save()
     if isinstance(row, Medication) and row.drug is None:
         record_unknown_names([row.name])  # a content gap, counted without the patient
     return row
+
+
+def _refuse_a_second_entry(row: Medication | Condition | Allergy) -> None:
+    """The same medicine twice (a brand and a misspelling both resolving to metformin) would
+    double every reminder and warning: refuse it, saying which entry it repeats. Conditions
+    and allergies are compared as written. The lists are encrypted, so this reads them."""
+    others = [r for r in type(row).objects.filter(profile=row.profile) if r.pk != row.pk]
+    if isinstance(row, Medication):
+        field, name = "name", row.name
+        same = [
+            o for o in medications_with_drugs(others)
+            if o.name.casefold() == name.casefold() or (row.drug_ref and o.drug_ref == row.drug_ref)
+        ]  # fmt: skip
+    else:
+        field = "substance" if isinstance(row, Allergy) else "name"
+        name = getattr(row, field)
+        same = [o for o in others if getattr(o, field).casefold() == name.casefold()]
+    if not same:
+        return
+    listed = getattr(same[0], field)
+    drug = row.drug.name if isinstance(row, Medication) and row.drug is not None else ""
+    if listed.casefold() == name.casefold():
+        message = f"{listed} is already on your list."
+    elif drug.casefold() in (name.casefold(), ""):
+        message = f"{name} is already on your list as {listed}."
+    elif drug.casefold() == listed.casefold():
+        message = f"{name} is {drug}, which is already on your list."
+    else:
+        message = f"{name} is {drug}, which is already on your list as {listed}."
+    raise ValidationError({field: message})
 
 
 def patient_context(profile: Profile) -> PatientContext:
@@ -54,12 +87,12 @@ def patient_context(profile: Profile) -> PatientContext:
         allergies=tuple(a.substance for a in profile.allergies.all()),
         conditions=tuple(c.name for c in profile.conditions.all()),
         pregnancy=profile.pregnancy,
-        age=_age(profile.date_of_birth),
+        age=age_on_today(profile.date_of_birth),
         sex=profile.sex,
     )
 
 
-def _age(dob: date | None) -> int | None:
+def age_on_today(dob: date | None) -> int | None:
     if dob is None:
         return None
     today = timezone.localdate()

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django import template
 
+from knowledge.publishers import shown_publisher
+
 register = template.Library()
 
 
@@ -19,3 +21,9 @@ def http_url(value: object) -> str:
     except ValueError:
         return ""
     return url if scheme in ("http", "https") else ""
+
+
+@register.filter
+def publisher(source: object) -> str:
+    """A stored citation's publisher as the reader sees it (see knowledge.publishers)."""
+    return shown_publisher(str(source or ""))

@@ -14,6 +14,7 @@ from auditlog.context import set_actor
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,15 +23,21 @@ from lumen.accounts.roles import Role
 from patients import services
 from patients.forms import QuestionForm
 from patients.models import Message
-from patients.selectors import conversation_messages, profile_for
+from patients.selectors import conversation_page, profile_for
 
 logger = logging.getLogger(__name__)
 
 
+def _back_to_the_box() -> HttpResponse:
+    """After a plain post the page reopens at the question box, the latest answer above it."""
+    return redirect(f"{reverse('patients:ask')}#ask-form")
+
+
 @role_required(Role.PATIENT)
 def ask(request: HttpRequest) -> HttpResponse:
-    """The conversation so far and a question box. An htmx post gets back the question and
-    a placeholder that streams its answer; a plain post answers, then redirects back."""
+    """The latest exchanges (older ones a page away) and a question box. An htmx post gets
+    back the question and a placeholder that streams its answer; a plain post answers, then
+    redirects back to the box."""
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -41,13 +48,13 @@ def ask(request: HttpRequest) -> HttpResponse:
             services.question_ask(
                 user=request.user, profile=profile_for(request.user), question=question
             )
-            return redirect("patients:ask")
+            return _back_to_the_box()
         if request.htmx:
             return render(request, "patients/ask.html#form", {"form": form}, status=422)
     return render(
         request,
         "patients/ask.html",
-        {"form": form, "history": conversation_messages(request.user)},
+        {"form": form, "conversation": conversation_page(request.user, request.GET.get("page"))},
     )
 
 
@@ -119,4 +126,4 @@ def feedback(request: HttpRequest, uid) -> HttpResponse:
     services.message_feedback(message=message, value=value)
     if request.htmx:
         return render(request, "patients/ask.html#feedback", {"message": message})
-    return redirect("patients:ask")
+    return _back_to_the_box()

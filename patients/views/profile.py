@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from lumen.accounts.roles import Role
 from patients import services
 from patients.forms import AllergyForm, ConditionForm, MedicationForm, ProfileForm
 from patients.models import Allergy, Condition, Medication, Profile
-from patients.selectors import medications_with_drugs, profile_for
+from patients.selectors import conditions_with_warnings, medications_with_drugs, profile_for
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ KINDS = {
             "conditions",
             "My conditions",
             "None listed. Conditions such as kidney disease change which medicines are safe.",
+            with_related=conditions_with_warnings,
         ),
         ListKind(
             "allergies",
@@ -91,7 +93,9 @@ def _row_for(kind: ListKind, request: HttpRequest, uid):
     return get_object_or_404(kind.model, uid=uid, profile__user=request.user)
 
 
-def _section(request: HttpRequest, kind: ListKind, profile: Profile, *, form=None, status=200):
+def _section(
+    request: HttpRequest, kind: ListKind, profile: Profile, *, form=None, status=200, removed=""
+):
     return render(
         request,
         "patients/home.html#list_section",
@@ -100,6 +104,7 @@ def _section(request: HttpRequest, kind: ListKind, profile: Profile, *, form=Non
             "rows": kind.rows(profile),
             "form": form,  # a form with errors; None shows the blank one
             "profile": profile,
+            "removed": removed,  # what was just removed, said in the section's status line
         },
         status=status,
     )
@@ -128,8 +133,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def item_add(request: HttpRequest, kind: str) -> HttpResponse:
     kind, profile = KINDS[kind], profile_for(request.user)
     form = kind.make_form(request.POST, row=kind.model(profile=profile))
-    if form.is_valid():
-        services.profile_item_save(form.instance)
+    if _saved(form):
         if request.htmx:
             return _section(request, kind, profile)
         messages.success(request, "Saved.")
@@ -146,8 +150,7 @@ def item_edit(request: HttpRequest, kind: str, uid) -> HttpResponse:
     kind = KINDS[kind]
     row = _row_for(kind, request, uid)
     form = kind.make_form(request.POST or None, row=row)
-    if request.method == "POST" and form.is_valid():
-        services.profile_item_save(form.instance)
+    if request.method == "POST" and _saved(form):
         if request.htmx:
             return _section(request, kind, row.profile)
         return redirect("patients:home")
@@ -161,13 +164,37 @@ def item_edit(request: HttpRequest, kind: str, uid) -> HttpResponse:
     return response
 
 
+def _saved(form: forms.ModelForm) -> bool:
+    """Validate and save a list row; what only saving can find (the medicine is already on
+    the list under another name) becomes the form's error."""
+    if not form.is_valid():
+        return False
+    try:
+        services.profile_item_save(form.instance)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
 @role_required(Role.PATIENT)
-@require_POST
 def item_remove(request: HttpRequest, kind: str, uid) -> HttpResponse:
+    """GET: ask first (the row turns into "Remove X? Yes / Keep it"), since a removed row
+    and a medicine's dose history cannot be brought back; POST: remove it."""
     kind = KINDS[kind]
     row = _row_for(kind, request, uid)
+    context = {"kind": kind, "row": row, "label": _label(row)}
+    if request.method != "POST":
+        if request.htmx:
+            return render(request, "patients/home.html#row_remove", context)
+        return render(request, "patients/profile_item_remove.html", context)
     profile = row.profile
     row.delete()
     if request.htmx:
-        return _section(request, kind, profile)
+        return _section(request, kind, profile, removed=context["label"])
+    messages.success(request, f"Removed {context['label']}.")
     return redirect("patients:home")
+
+
+def _label(row) -> str:
+    return getattr(row, "name", None) or row.substance

@@ -7,3 +7,10 @@ document.addEventListener("htmx:afterRequest", (event) => {
   form.reset();
   document.getElementById("empty-conversation")?.remove();
 });
+
+// A page with earlier exchanges opens at the question box, the latest answer just above it,
+// rather than at the top of the conversation. A link to a part of the page wins.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.location.hash || !document.querySelector("#conversation .msg")) return;
+  document.getElementById("ask-form")?.scrollIntoView({ block: "end" });
+});

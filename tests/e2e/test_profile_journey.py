@@ -37,8 +37,16 @@ def test_a_patient_edits_their_profile_lists_in_place(phone, alice_patient, smal
     row.get_by_role("button", name="Save").click()
     expect(page.locator("#allergies")).to_contain_text("Penicillin · hives")
 
-    page.locator("#conditions").get_by_role("button", name="Remove").click()
+    # Remove asks first; "Keep it" keeps the row, "Yes, remove" removes it and says so.
+    page.locator("#conditions").get_by_role("link", name="Remove asthma").click()
+    expect(page.get_by_role("button", name="Yes, remove asthma")).to_be_focused()
+    page.locator("#conditions").get_by_role("link", name="Keep it").click()
+    expect(page.locator("#conditions li")).to_have_count(1)
+    page.locator("#conditions").get_by_role("link", name="Remove asthma").click()
+    expect(page.get_by_role("button", name="Yes, remove asthma")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator("#conditions")).to_contain_text("None listed")
+    expect(page.get_by_role("status")).to_contain_text("Removed asthma.")
     # Everything happened in place: still on the same page, and it survives a reload.
     assert page.url.endswith("/patients/")
     page.reload()

@@ -61,7 +61,7 @@ def test_a_lay_question_finds_the_right_passage_with_its_citation(corpus):
     assert top.citation.external_id == "topic:stroke"
     assert top.citation.title == "Stroke"
     assert top.citation.section == "Signs of a stroke"
-    assert top.citation.source == "Lumen starter corpus"
+    assert top.citation.source == "Lumen editorial"  # its own summary; example.org is nobody
     assert top.citation.url == "https://example.org/topic:stroke"
     assert top.citation.label == "Stroke · Signs of a stroke"
     assert "FAST" in top.text

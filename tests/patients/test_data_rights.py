@@ -95,9 +95,9 @@ def test_the_pdf_export_is_readable(client, alice_patient, login):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ("Your Lumen data", "Chronic kidney disease", "Penicillin", "Headache"):
+    for expected in ("Health summary", "Chronic kidney disease", "Penicillin", "Headache"):
         assert expected in text
-    assert f"Page 1 of {len(reader.pages)}" in text
+    assert f"page 1 of {len(reader.pages)}" in text  # the visit summary: test_visit_summary.py
 
 
 def test_an_export_holds_only_the_patients_own_data(client, alice_patient, bob_patient, login):

@@ -23,7 +23,7 @@ EXPECTED = {
     "frame-ancestors": "'none'",
 }
 # Rendered by WeasyPrint into PDFs, never served to a browser.
-PDF_TEMPLATES = {"data_export_pdf.html", "pdf.html"}
+PDF_TEMPLATES = {"visit_summary_pdf.html", "pdf.html"}
 INLINE = {
     "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
     "style attribute": re.compile(r"\sstyle\s*=", re.I),
