@@ -70,6 +70,55 @@ class Element:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A pass/fail acceptance criterion the author states in the document, recorded as met
+    or not when the document is executed (pharma/criteria.py). `path` is "section.field"
+    (one criterion when the field is filled in) or "section.table" with `where` (one per row
+    whose column `where[0]` holds `where[1]`, labelled from the row's cells)."""
+
+    path: str
+    label: str  # "Equipment visually clean", or "Visual inspection at {location}"
+    key: str
+    visual: bool = False
+    where: tuple[str, str] | None = None
+    also: str = ""  # a column printed in brackets after the label when filled in
+
+    def criteria(self, content: dict) -> list[dict]:
+        from pharma.criteria import check  # criteria reads kinds; imported when used
+
+        section, _, name = self.path.partition(".")
+        values = content.get(section) or {}
+        if self.where is None:
+            text = str(values.get(name) or "").strip()
+            return [check(self.key, self.label, text[:300], visual=self.visual)] if text else []
+        column, wanted = self.where
+        found = []
+        for number, row in enumerate(values.get(name) or [], start=1):
+            if not isinstance(row, dict) or row.get(column) != wanted:
+                continue
+            cells = {k: str(v or "").strip() for k, v in row.items()}
+            label = self.label.format_map(_Cells(cells, number))
+            if self.also and cells.get(self.also):
+                label += f" ({cells[self.also]})"
+            found.append(check(f"{self.key}-{number}", label, wanted, visual=self.visual))
+        return found
+
+
+class _Cells(dict):
+    """Row cells for a check's label: a blank cell reads as the row's number."""
+
+    def __init__(self, cells: dict, number: int):
+        super().__init__(cells)
+        self.number = number
+
+    def __missing__(self, key: str) -> str:
+        return f"row {self.number}"
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key) or self.__missing__(key)
+
+
+@dataclass(frozen=True)
 class Kind:
     key: str
     title: str
@@ -78,6 +127,9 @@ class Kind:
     elements: tuple[Element, ...]
     calculators: tuple[str, ...] = ()  # names the form and PDF show (see pharma/calculations)
     summary: str = ""
+    # Pass/fail statements an execution records as met or not (the numeric criteria come
+    # from the calculations that compute their limits: pharma/criteria.py).
+    checks: tuple[Check, ...] = ()
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -159,6 +211,11 @@ CLEANING_VALIDATION = Kind(
     summary="Protocol to show that a cleaning procedure removes product residues, cleaning "
     "agents and micro-organisms from shared equipment to below justified limits.",
     calculators=("maco", "cleaning_agent"),
+    checks=(
+        Check("sampling.locations", "Visual inspection at {location}", "visual", visual=True,
+              where=("method", "Visual"), also="equipment_id"),
+        Check("acceptance.visual", "Equipment visually clean", "visual", visual=True),
+    ),
     sections=(
         _PURPOSE,
         _RESPONSIBILITIES,
@@ -379,7 +436,13 @@ HVAC = Kind(
     prefix="HVAC",
     summary="Qualification of an air-handling system and the rooms it serves: classification "
     "by particle counts, air changes, pressure cascade, filters, recovery.",
-    calculators=("ach", "iso_classification", "pressure_cascade"),
+    calculators=("iso_limits", "ach", "iso_classification", "pressure_cascade"),
+    checks=(
+        Check("tests.filter_integrity", "HEPA filter integrity (leak test)", "filters"),
+        Check("tests.airflow_pattern", "Airflow visualisation", "airflow"),
+        Check("tests.recovery", "Recovery test", "recovery"),
+        Check("tests.temp_rh", "Temperature and relative humidity", "temp-rh"),
+    ),
     sections=(
         _PURPOSE,
         Section(
@@ -479,7 +542,7 @@ WATER = Kind(
     prefix="WSV",
     summary="Three-phase performance qualification of a purified water or water-for-injection "
     "system: sampling plan, limits and results.",
-    calculators=("water_plan", "water_limits"),
+    calculators=("water_plan", "water_acceptance", "water_limits"),
     sections=(
         _PURPOSE,
         _RESPONSIBILITIES,
@@ -523,7 +586,7 @@ WATER = Kind(
                     "Parameters",
                     (
                         _f("parameter", "Parameter", "choice", required=True,
-                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin")),
+                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin", "Nitrate")),
                         _f("alert", "Alert level", "number"),
                         _f("action", "Action level", "number"),
                         _f("unit", "Unit"),
@@ -544,7 +607,7 @@ WATER = Kind(
                         _f("point", "Point ID", required=True),
                         _f("date", "Date", "date", required=True),
                         _f("parameter", "Parameter", "choice", required=True,
-                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin")),
+                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin", "Nitrate")),
                         _f("value", "Value", "number", required=True),
                         _f("temp_c", "Water temperature (conductivity)", "number", unit="°C",
                            low=0, high=100),

@@ -18,6 +18,7 @@ from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from lumen.lib.uploads import CappedMemoryUpload
 from pharma import execution as service
+from pharma.criteria import result_rows
 from pharma.models import Deviation, Evidence, Execution, ExecutionSignature, Revision
 from pharma.selectors import organisation_document, organisation_for
 
@@ -69,7 +70,7 @@ def execution_detail(request: HttpRequest, uid) -> HttpResponse:
         r.criterion: r
         for r in execution.results.select_related("deviation").prefetch_related("evidence")
     }
-    rows = [(c, results.get(c["key"])) for c in execution.criteria]
+    rows = result_rows(execution.criteria, results)
     return render(
         request,
         "pharma/executions/detail.html",
@@ -99,13 +100,15 @@ def result_record(request: HttpRequest, uid, key: str) -> HttpResponse:
 @csrf_protect
 def _result_record(request: HttpRequest, uid, key: str) -> HttpResponse:
     execution = _execution_for(request, uid)
-    clean = request.POST.get("visually_clean", "")
+    # "met" answers a stated requirement, "visually_clean" a visual check: both yes or no.
+    clean = request.POST.get("met") or request.POST.get("visually_clean", "")
     try:
         result = service.result_record(
             execution=execution,
             user=request.user,
             criterion_key=key,
             value=request.POST.get("value", ""),
+            condition=request.POST.get("condition", ""),
             visually_clean={"yes": True, "no": False}.get(clean),
             observation=request.POST.get("observation", ""),
             files=request.FILES.getlist("evidence"),

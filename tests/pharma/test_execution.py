@@ -357,13 +357,13 @@ def test_rinse_and_visual_locations_get_their_own_criteria(acme, acme_signer, ve
     assert overall["key"] == "visual"
 
 
-def test_a_rinse_location_without_a_rinse_volume_cannot_be_executed(
+def test_a_rinse_location_without_a_rinse_volume_cannot_be_submitted(
     acme, acme_signer, vera_verifier
 ):
-    revision = _protocol_with(acme, acme_signer, vera_verifier, [
-        {"location": "Final rinse", "equipment_id": "GR-01", "method": "Rinse"}])  # fmt: skip
-    with pytest.raises(ExecutionError, match="sets no rinse limit"):
-        execution.execution_start(revision=revision, user=acme_signer)
+    # A location with no limit to be judged against is refused before review, not dropped.
+    with pytest.raises(documents.DocumentError, match="sets no rinse limit"):
+        _protocol_with(acme, acme_signer, vera_verifier, [
+            {"location": "Final rinse", "equipment_id": "GR-01", "method": "Rinse"}])  # fmt: skip
 
 
 def test_what_an_executor_types_is_escaped(client, login, started, acme_signer):
