@@ -67,6 +67,9 @@ class Element:
     terms: tuple[str, ...]
     # Present, but thin without one of these (e.g. a hold time without a number of hours).
     detail_terms: tuple[str, ...] = ()
+    # Where Lumen keeps it by design rather than in a field (no `paths`): every electronic
+    # logbook entry carries its date, time and signed-in performer.
+    built_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,9 @@ class Kind:
     # Pass/fail statements an execution records as met or not (the numeric criteria come
     # from the calculations that compute their limits: pharma/criteria.py).
     checks: tuple[Check, ...] = ()
+    # Sections earlier versions of the kind had: never offered in the editor or required,
+    # shown read-only on the revisions whose content still holds them (pharma/layout.py).
+    retired_sections: tuple[Section, ...] = ()
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -367,12 +373,19 @@ CLEANING_VALIDATION = Kind(
     ),
 )  # fmt: skip
 
+E_LOGBOOK = (
+    "Electronic logbook: every entry is appended with the date and time it happened, the "
+    "server's time of recording and the signed-in performer, in order; checked by a second "
+    "person's verification"
+)
+
 LOGBOOK = Kind(
     key="manufacturing_logbook",
     title="Manufacturing equipment logbook",
     prefix="LOG",
     summary="Chronological record of use, cleaning, maintenance and calibration of one piece "
-    "of equipment or area.",
+    "of equipment or area. The entries are kept in the electronic logbook, one signed, "
+    "server-timed entry at a time; this document identifies the equipment.",
     sections=(
         Section(
             "identification",
@@ -384,46 +397,49 @@ LOGBOOK = Kind(
                 _f("period", "Period covered"),
             ),
         ),
+        _REFERENCES,
+    ),
+    # Before the electronic logbook, entries were typed into a table of this document (free
+    # text, no signature, no server time). Revisions that hold such rows still show them,
+    # read-only; migration 0007 copied them into the logbook as legacy rows.
+    retired_sections=(
         Section(
             "entries",
-            "Entries",
-            help="One row per event, in the order they happened. Corrections are new "
-            "entries, never overwrites.",
+            "Entries typed before the electronic logbook (legacy, read-only)",
+            help="Typed into the document's table: not signed, no server time. New entries "
+            "are recorded in the electronic logbook.",
             tables=(
                 Table(
                     "entries",
-                    "Log entries",
+                    "Log entries (legacy)",
                     (
-                        _f("date", "Date", "date", required=True),
+                        _f("date", "Date", "date"),
                         _f("time", "Time"),
-                        _f("activity", "Activity", "choice", required=True,
-                           choices=("Production", "Cleaning", "Maintenance", "Calibration", "Other")),
+                        _f("activity", "Activity"),
                         _f("product", "Product"),
                         _f("batch", "Batch / lot number"),
-                        _f("performed_by", "Performed by", required=True),
-                        _f("checked_by", "Checked by"),
+                        _f("performed_by", "Performed by (as typed)"),
+                        _f("checked_by", "Checked by (as typed)"),
                         _f("remarks", "Remarks", "textarea"),
                     ),
-                    min_rows=1,
                 ),
             ),
         ),
-        _REFERENCES,
     ),
     elements=(
         Element("identification", "Equipment identification", "21 CFR 211.182; 211.105",
                 ("identification.equipment_id",), (r"equipment (id|identification|no)", r"\basset\b")),
         Element("dates", "Date and time of each use, cleaning and maintenance", "21 CFR 211.182",
-                ("entries.entries",), (r"\bdate\b",), (r"\btime\b",)),
+                (), (r"\bdate\b",), (r"\btime\b",), built_in=E_LOGBOOK),
         Element("product_batch", "Product and lot number of each batch processed", "21 CFR 211.182",
-                ("entries.entries",), (r"\bbatch\b", r"\blot\b")),
+                (), (r"\bbatch\b", r"\blot\b"), built_in=E_LOGBOOK),
         Element("cleaning", "Cleaning and maintenance recorded", "21 CFR 211.182; 211.67",
-                ("entries.entries",), (r"cleaning", r"maintenance")),
+                (), (r"cleaning", r"maintenance"), built_in=E_LOGBOOK),
         Element("persons", "Persons performing and checking the work", "21 CFR 211.182",
-                ("entries.entries",), (r"performed by", r"operator", r"done by"),
-                (r"checked by|verified by|reviewed by",)),
+                (), (r"performed by", r"operator", r"done by"),
+                (r"checked by|verified by|reviewed by",), built_in=E_LOGBOOK),
         Element("chronology", "Entries in chronological order", "21 CFR 211.182; EU GMP Ch. 4 §4.31",
-                ("entries.entries",), (r"chronolog", r"in (the )?order")),
+                (), (r"chronolog", r"in (the )?order"), built_in=E_LOGBOOK),
     ),
 )  # fmt: skip
 

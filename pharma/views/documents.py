@@ -210,7 +210,7 @@ def document_edit(request: HttpRequest, uid) -> HttpResponse:
             "document": document,
             "kind": kind,
             "latest": latest,
-            "sections": laid_out(kind, content, errors),
+            "sections": laid_out(kind, content, errors, editing=True),
             "errors": errors,
             "reason_form": reason_form,
         },

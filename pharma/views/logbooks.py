@@ -94,6 +94,7 @@ def logbook_detail(request: HttpRequest, uid) -> HttpResponse:
         {
             "logbook": logbook,
             "entries": entries,
+            "legacy_rows": logbook.legacy_rows.all(),
             "form": form,
             "signed_activities": sorted(a.label for a in service.SIGNED_ACTIVITIES),
             "now": now,
@@ -138,3 +139,13 @@ def entry_verify(request: HttpRequest, uid) -> HttpResponse:
     else:
         messages.success(request, f"Entry {entry.sequence} verified.")
     return redirect("pharma:logbook_detail", uid=entry.logbook.uid)
+
+
+@role_required(Role.PHARMA)
+def logbook_pdf(request: HttpRequest, uid) -> HttpResponse:
+    from pharma.logbook_pdf import render_logbook
+
+    logbook = _logbook_for(request, uid)
+    response = HttpResponse(render_logbook(logbook), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{logbook.number}-logbook.pdf"'
+    return response

@@ -84,6 +84,7 @@ NO_INPUT = {
     "execution_detail",
     "execution_pdf",
     "evidence_download",
+    "logbook_pdf",
     "deviations",
 }
 GOOD = {
@@ -161,6 +162,7 @@ def records(acme, acme_signer, protocol):
         "deviation_assess": {"uid": failing.deviation.uid},
         "execution_sign": {"uid": run.uid},
         "logbook_detail": {"uid": book.uid},
+        "logbook_pdf": {"uid": book.uid},
         "logbook_entry_correct": {"uid": entry.uid},
         "logbook_entry_verify": {"uid": entry.uid},
     }
