@@ -398,7 +398,7 @@ def deviation_assess(
 
 
 def execution_sign(
-    *, execution: Execution, user: User, password: str, meaning: str
+    *, execution: Execution, user: User, password: str, meaning: str, user_id: str | None = None
 ) -> ExecutionSignature:
     """Sign the executed record. "Performed" completes it: every criterion has a result and
     every deviation is assessed. "Approved" is given by someone other than the performer and
@@ -406,7 +406,9 @@ def execution_sign(
     if meaning not in Meaning.values:
         raise ExecutionError("Choose what your signature means.")
     try:
-        confirm_signer(user=user, password=password, action="execution signature failed")
+        confirm_signer(
+            user=user, password=password, action="execution signature failed", user_id=user_id
+        )
     except SignatureRefused as exc:
         raise ExecutionError(str(exc)) from exc
     with transaction.atomic():

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from lumen.lib.uploads import CappedMemoryUpload
+from pharma import esign
 from pharma import execution as service
 from pharma.criteria import result_rows
 from pharma.models import Deviation, Evidence, Execution, ExecutionSignature, Revision
@@ -83,6 +84,7 @@ def execution_detail(request: HttpRequest, uid) -> HttpResponse:
             ),
             "signatures": execution.signatures.all(),
             "meanings": ExecutionSignature.Meaning.choices,
+            "first_signature": esign.first_in_session(request.session),
             "max_files": service.MAX_EVIDENCE_FILES,
             "max_mb": service.MAX_EVIDENCE_BYTES // (1024 * 1024),
         },
@@ -167,16 +169,19 @@ def deviation_assess(request: HttpRequest, uid) -> HttpResponse:
 @require_POST
 def execution_sign(request: HttpRequest, uid) -> HttpResponse:
     execution = _execution_for(request, uid)
+    first = esign.first_in_session(request.session)
     try:
         signature = service.execution_sign(
             execution=execution,
             user=request.user,
             password=request.POST.get("password", ""),
             meaning=request.POST.get("meaning", ""),
+            user_id=request.POST.get("user_id", "") if first else None,
         )
     except service.ExecutionError as exc:
         messages.error(request, str(exc))
     else:
+        esign.mark_signed(request.session)
         messages.success(
             request,
             f"Signed {execution.record_id} as {signature.get_meaning_display().lower()}.",

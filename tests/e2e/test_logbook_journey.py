@@ -58,6 +58,9 @@ def test_an_operator_keeps_the_logbook_and_a_second_person_verifies(
     page.get_by_label("Date (YYYY-MM-DD)").fill(yesterday)
     page.get_by_label("Time (HH:MM, 24-hour)").fill("07:00")
     page.get_by_label("Activity").select_option("cleaning")
+    page.get_by_label("Your user ID (email), for your first signature in this session").fill(
+        acme_signer.email
+    )
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Add entry").click()
     expect(page.get_by_text("kept in the order things happened")).to_be_visible()
@@ -80,6 +83,7 @@ def test_an_operator_keeps_the_logbook_and_a_second_person_verifies(
     second = context.new_page()
     _sign_in(second, vera)
     second.goto(f"/pharma/logbooks/{book.uid}/")
+    second.get_by_label("User ID (email) to verify entry 3").fill(vera.email)
     second.get_by_label("Password to verify entry 3").fill(PASSWORD)
     second.get_by_role("button", name="Verify entry 3").click()
     expect(second.get_by_text("Entry 3 verified.")).to_be_visible()

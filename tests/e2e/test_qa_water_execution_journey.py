@@ -31,8 +31,10 @@ def _sign_in(page, user) -> None:
     expect(page.get_by_role("link", name="QA workspace")).to_be_visible()
 
 
-def _sign(page, meaning: str) -> None:
+def _sign(page, meaning: str, user) -> None:
     page.get_by_label("Meaning of this signature").select_option(meaning)
+    # The first signature of a session takes the user ID as well (21 CFR 11.200(a)(1)).
+    page.get_by_label("Your user ID (email)").fill(user.email)
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign execution").click()
 
@@ -78,7 +80,7 @@ def test_a_water_protocol_is_executed_with_conductivity_judged_by_temperature(
     page.get_by_label("CAPA reference").fill("CAPA-2026-021")
     page.get_by_role("button", name="Record assessment of DEV-0001").click()
     expect(page.get_by_text("Deviation DEV-0001 assessed.")).to_be_visible()
-    _sign(page, "performed")
+    _sign(page, "performed", acme_signer)
     expect(page.get_by_text("Signed WSV-0001-R2-EX01 as performed.")).to_be_visible()
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
@@ -86,7 +88,7 @@ def test_a_water_protocol_is_executed_with_conductivity_judged_by_temperature(
     approver = context.new_page()
     _sign_in(approver, vera)
     approver.goto(f"/pharma/executions/{run.uid}/")
-    _sign(approver, "approved")
+    _sign(approver, "approved", vera)
     expect(approver.get_by_text("Signed WSV-0001-R2-EX01 as approved.")).to_be_visible()
     with approver.expect_download() as download_info:
         approver.get_by_role("link", name="Download executed report").click()

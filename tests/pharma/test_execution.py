@@ -272,11 +272,22 @@ def test_the_pages_record_a_failing_result_and_issue_a_signed_report(
     client.post(f"/pharma/deviations/{deviation.uid}/assess/", {
         "impact_assessment": "Batch of B on hold; residue above the limit at the chute.",
         "capa_reference": "CAPA-2026-014", "change_control_reference": "CC-2026-031"})  # fmt: skip
-    client.post(f"{base}/sign/", {"meaning": "performed", "password": PASSWORD})
+    # The first signature of a session takes the user ID too (21 CFR 11.200(a)(1)).
+    page = client.get(base + "/").content.decode()
+    assert 'name="user_id"' in page
+    refused = client.post(f"{base}/sign/", {"meaning": "performed", "password": PASSWORD},
+                          follow=True)  # fmt: skip
+    assert "That user ID and password do not match your account." in refused.content.decode()
+    assert LogEntry.objects.filter(
+        additional_data__event="execution signature failed (user ID)"
+    ).exists()
+    client.post(f"{base}/sign/", {"meaning": "performed", "password": PASSWORD,
+                                  "user_id": acme_signer.email})  # fmt: skip
+    assert 'name="user_id"' not in client.get(base + "/").content.decode()
     client.logout()
     login(vera_verifier)
-    response = client.post(f"{base}/sign/", {"meaning": "approved", "password": PASSWORD},
-                           follow=True)  # fmt: skip
+    response = client.post(f"{base}/sign/", {"meaning": "approved", "password": PASSWORD,
+                                             "user_id": vera_verifier.email}, follow=True)  # fmt: skip
     assert "Signed CVP-0001-R2-EX01 as approved" in response.content.decode()
 
     pdf = client.get(f"{base}/pdf/")

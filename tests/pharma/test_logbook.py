@@ -156,8 +156,14 @@ def test_the_page_appends_as_the_signed_in_user_whatever_name_is_posted(
 ):
     login(acme_signer)
     url = f"/pharma/logbooks/{logbook.uid}/"
+    # The session's first signature needs the user ID as well as the password.
     response = client.post(url, {"date": _day(1), "time": "07:15", "activity": "cleaning",
-                                 "password": PASSWORD, "performer_name": "Someone Else",
+                                 "password": PASSWORD}, follow=True)  # fmt: skip
+    assert "That user ID and password do not match your account." in response.content.decode()
+    assert not LogbookEntry.objects.exists()
+    response = client.post(url, {"date": _day(1), "time": "07:15", "activity": "cleaning",
+                                 "password": PASSWORD, "user_id": acme_signer.email,
+                                 "performer_name": "Someone Else",
                                  "performed_by": "Someone Else"}, follow=True)  # fmt: skip
     page = response.content.decode()
     assert "Entry 1 recorded." in page and "Someone Else" not in page
@@ -191,7 +197,8 @@ def test_correct_and_verify_through_the_pages(client, login, logbook, acme_signe
     client.logout()
     login(vera_verifier)
     fix = LogbookEntry.objects.get(sequence=2)
-    response = client.post(f"/pharma/logbook-entries/{fix.uid}/verify/", {"password": PASSWORD},
+    response = client.post(f"/pharma/logbook-entries/{fix.uid}/verify/",
+                           {"password": PASSWORD, "user_id": vera_verifier.email},
                            follow=True)  # fmt: skip
     assert "Entry 2 verified." in response.content.decode()
 
