@@ -243,3 +243,13 @@ def test_signing_and_the_report_work_for_a_water_execution(water, acme_signer, v
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(execution_pdf(run))).pages)
     assert "POU-1" in text and "0.9 µS/cm at 20 °C PASS" in text
     assert "WSV-0001-R2-EX01" in text
+
+
+def test_the_protocol_pdf_lists_the_acceptance_criteria_it_froze(hvac, acme):
+    from pharma.pdf import revision_pdf
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(revision_pdf(hvac))).pages)
+    text = " ".join(text.split())
+    assert "Acceptance criteria" in text
+    assert "Air changes per hour, CR-101 At least 20 /h" in text
+    assert "Not more than 352000 particles/m³" in text
