@@ -6,6 +6,8 @@ or entry is a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -174,6 +176,20 @@ def logbook_pdf(request: HttpRequest, uid) -> HttpResponse:
     from pharma.logbook_pdf import render_logbook
 
     logbook = _logbook_for(request, uid)
-    response = HttpResponse(render_logbook(logbook), content_type="application/pdf")
+    try:
+        first_day, last_day = (_day(request.GET.get(k, "")) for k in ("from", "to"))
+    except ValueError:
+        messages.error(request, "Print a period with dates written as YYYY-MM-DD.")
+        return redirect("pharma:logbook_detail", uid=logbook.uid)
+    if first_day and last_day and first_day > last_day:
+        messages.error(request, "The period's first day comes after its last day.")
+        return redirect("pharma:logbook_detail", uid=logbook.uid)
+    pdf = render_logbook(logbook, first_day, last_day)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{logbook.number}-logbook.pdf"'
     return response
+
+
+def _day(text: str) -> dt.date | None:
+    text = text.strip()
+    return dt.date.fromisoformat(text) if text else None

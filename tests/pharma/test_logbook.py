@@ -325,3 +325,23 @@ def test_the_compliance_check_reads_the_electronic_logbook_as_keeping_times_and_
     for key in ("dates", "persons", "chronology"):
         assert status[key][0] == compliance.PRESENT
         assert status[key][1].startswith("Electronic logbook")
+
+
+def test_the_logbook_is_printed_by_period_and_a_bad_period_gets_a_message(
+    client, login, old_logbook, acme_signer
+):
+    _add(old_logbook, acme_signer, days_ago=5, batch="EARLY-1")
+    _add(old_logbook, acme_signer, days_ago=1, batch="LATE-2")
+    login(acme_signer)
+    url = f"/pharma/logbooks/{old_logbook.uid}/pdf/"
+    response = client.get(url, {"from": _day(2), "to": _day(0)})
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "LATE-2" in text and "EARLY-1" not in text
+    assert "Period printed" in text and "K. Lee" not in text  # legacy rows: whole book only
+    for bad, message in (
+        ({"from": "2026-02-30"}, "Print a period with dates written as YYYY-MM-DD."),
+        ({"to": "yesterday"}, "Print a period with dates written as YYYY-MM-DD."),
+        ({"from": _day(0), "to": _day(3)}, "The period&#x27;s first day comes after its last day."),
+    ):
+        response = client.get(url, bad, follow=True)
+        assert response.status_code == 200 and message in response.content.decode()
