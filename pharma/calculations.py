@@ -772,12 +772,17 @@ def _water_acceptance(content: dict, organisation: Organisation | None) -> list[
         f"not more than {plain(limit.action)} {limit.unit} ({limit.source})"
         for limit in limits.values()
     ]  # fmt: skip
+    conductivity_basis = table["source"]
+    if table["staged"]:
+        # Over stage 1 is not yet a failure of the water: the deviation it raises records
+        # stages 2 and 3 (calculators.conductivity_stages_2_3) in its impact assessment.
+        conductivity_basis += "; over the stage 1 limit, stages 2 and 3 decide"
     found, number = [], 0
     for point in points:
         number += 1
         found.append(criteria.limit(
             f"water-{number}", f"Conductivity at {point}", dict(table["rows"])[25], "µS/cm",
-            table["source"], by=by))  # fmt: skip
+            conductivity_basis, by=by))  # fmt: skip
         for parameter, limit in limits.items():
             number += 1
             name = "TOC" if parameter == calc.WaterParameter.TOC else parameter.value.capitalize()
