@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
 from pharma import calculators as calc
-from pharma import kinds
+from pharma import criteria, kinds
 from pharma.calculators import Calculation
 from pharma.kinds import Kind
 from pharma.models import Organisation
@@ -36,6 +36,8 @@ class CalcView:
     warnings: list[str] = field(default_factory=list)  # worked out, but read with care
     # The result as numbers, by key ("maco", "swab_limit" …): {"value": "1.25", "unit": "mg"}.
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The acceptance criteria this result sets for an execution (pharma/criteria.py).
+    criteria: list[dict] = field(default_factory=list)
 
 
 CALCULATIONS: dict[str, Callable[[dict, Organisation | None], list[CalcView]]] = {}
@@ -207,32 +209,77 @@ def _residue_limits(
     shared = _num(acceptance.get("shared_area_cm2"))
     swab = _num(acceptance.get("swab_area_cm2"))
     rinse = _num(acceptance.get("rinse_volume_l"))
-    for title, make, needed in (
+    for method, title, make, needed, missing in (
         (
+            "Swab",
             "Limit per swab",
             lambda: calc.swab_limit(
                 maco_mg=maco, swab_area_cm2=swab, shared_area_cm2=shared,
                 recovery_percent=recovery,
             ),
             swab is not None and shared is not None,
+            "give the area per swab and the total shared area (Acceptance criteria)",
         ),
         (
+            "Rinse",
             "Rinse limit",
             lambda: calc.rinse_limit(
                 maco_mg=maco, rinse_volume_l=rinse, recovery_percent=recovery
             ),
             rinse is not None,
+            "give the total rinse volume (Acceptance criteria)",
         ),
     ):  # fmt: skip
+        sampled = _sampled_by(content, method)
         if not needed:
+            if sampled:
+                # A location sampled without a limit would have nothing to be judged against.
+                views.append(CalcView(title, error=f"The protocol samples {sampled[0][1]} by "
+                                      f"{method.lower()} but sets no {method.lower()} limit: "
+                                      f"{missing}."))  # fmt: skip
             continue
         try:
-            view = _view(make(), title)
+            limit = make()
         except calc.CalculationError as exc:
             views.append(CalcView(title, error=_problem(exc)))
             continue
-        views.append(replace(view, warnings=[*warnings, *_limit_warnings(content, view)]))
+        view = _view(limit, title)
+        views.append(
+            replace(
+                view,
+                warnings=[*warnings, *_limit_warnings(content, view)],
+                criteria=_location_criteria(sampled, method, limit, maco, recovery),
+            )
+        )
     return views
+
+
+def _sampled_by(content: dict, method: str) -> list[tuple[int, str]]:
+    """(row number, "place (equipment)") of every sampling location using `method`."""
+    found = []
+    for n, row in enumerate(_rows(content, "sampling", "locations"), start=1):
+        if (row.get("method") or "Swab") != method:
+            continue
+        place = str(row.get("location") or f"Location {n}")
+        if row.get("equipment_id"):
+            place += f" ({row['equipment_id']})"
+        found.append((n, place))
+    return found
+
+
+def _location_criteria(sampled, method: str, limit: Calculation, maco: Calculation, recovery):
+    """One criterion per location sampled by `method`, at the limit as printed (rounded
+    down): results are judged against what the approved document says."""
+    printed = replace(limit.result, unit="").display().replace(",", "")
+    if recovery is None:
+        note = "; applies to recovery-corrected results"
+    else:
+        note = f"; recovery {plain(recovery)} % applied: compare the amount as measured"
+    basis = f"{limit.title}, from governing MACO {maco.result.display()} ({maco.title}){note}"
+    return [
+        criteria.limit(f"{method.lower()}-{n}", f"{method} at {place}", printed, limit.unit, basis)
+        for n, place in sampled
+    ]
 
 
 def _limit_warnings(content: dict, view: CalcView) -> list[str]:
@@ -386,20 +433,80 @@ def _cleaning_agent(content: dict, organisation: Organisation | None) -> list[Ca
 # --- HVAC --------------------------------------------------------------------------------
 
 
+@calculation("iso_limits")
+def _iso_limits(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    """Each room's ISO 14644-1 class limits, the acceptance criteria of its classification:
+    one per sampling location listed for the room (else one for the room's highest location
+    average) and particle size the class is classified by, and the minimum number of
+    locations for its floor area (Table A.1)."""
+    counts: dict[str, list[str]] = {}
+    for row in _rows(content, "particles", "counts"):
+        where = str(row.get("location") or "").strip()
+        room_id = str(row.get("room", "")).strip()
+        if where and where not in counts.setdefault(room_id, []):
+            counts[room_id].append(where)
+    views, number = [], 0
+    for room in _rows(content, "rooms", "rooms"):
+        room_id, iso_class = str(room.get("room") or "").strip(), _num(room.get("iso_class"))
+        if not room_id or iso_class is None:
+            continue
+        title = f"Acceptance limits, room {room_id} (ISO class {plain(iso_class)})"
+        lines, found = [], []
+        try:
+            for size in ("0.5", "5"):
+                cell = calc.iso_class_limit(iso_class, size)
+                if not cell.applicable:
+                    lines.append(f"≥{size} µm: not classified. {cell.reason}")
+                    continue
+                lines.append(f"≥{size} µm: not more than {cell.limit:,} particles/m³ per location")
+                basis = f"{ISO}, Table 1, ISO class {plain(iso_class)} at ≥{size} µm"
+                for where in counts.get(room_id) or [f"highest location average in {room_id}"]:
+                    number += 1
+                    label = f"Particles ≥{size} µm, {room_id}: {where}"
+                    found.append(criteria.limit(f"particles-{number}", label, cell.limit,
+                                                "particles/m³", basis))  # fmt: skip
+            area = _num(room.get("area_m2"))
+            if area is not None:
+                locations = calc.minimum_sampling_locations(area_m2=area)
+                lines.append(f"Sampling locations: at least {locations.value} "
+                             f"({plain(area)} m², Table A.1)")  # fmt: skip
+                number += 1
+                found.append(criteria.limit(
+                    f"locations-{number}", f"Sampling locations in {room_id}", locations.value,
+                    "locations", f"{ISO}, Annex A, Table A.1 for {plain(area)} m²",
+                    bound=criteria.MIN))  # fmt: skip
+        except calc.CalculationError as exc:
+            views.append(CalcView(title, error=_problem(exc)))
+            continue
+        views.append(CalcView(title, formula="Cn = 10^N × (0.1 / D)^2.08", lines=lines,
+                              criteria=found))  # fmt: skip
+    return views
+
+
+ISO = "ISO 14644-1:2015"
+
+
 @calculation("ach")
 def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
-    lines, errors, failed = [], [], 0
-    for room in _rows(content, "rooms", "rooms"):
+    lines, errors, failed, found = [], [], 0, []
+    for n, room in enumerate(_rows(content, "rooms", "rooms"), start=1):
         flow, volume = _num(room.get("supply_m3h")), _num(room.get("volume_m3"))
+        required = _num(room.get("ach_urs"))
+        room_id = room.get("room", "?")
+        if required is not None:
+            found.append(criteria.limit(
+                f"ach-{n}", f"Air changes per hour, {room_id}", required, "/h",
+                "User requirement specification (URS) for the room", bound=criteria.MIN))  # fmt: skip
         if flow is None or volume is None:
+            if required is not None:
+                lines.append(f"{room_id}: URS requires ≥ {plain(required)} /h")
             continue
         try:
             result = calc.air_changes_per_hour(supply_airflow=flow, room_volume_m3=volume)
         except calc.CalculationError as exc:
-            errors.append(f"{room.get('room', '?')}: {_problem(exc)}")
+            errors.append(f"{room_id}: {_problem(exc)}")
             continue
-        line = f"{room.get('room', '?')}: {result.substituted} = {result.result.display()}"
-        required = _num(room.get("ach_urs"))
+        line = f"{room_id}: {result.substituted} = {result.result.display()}"
         if required is not None:
             met = result.value >= Decimal(str(required))
             line += f"; URS requires ≥ {plain(required)} /h: {'met' if met else 'NOT MET'}"
@@ -413,6 +520,7 @@ def _ach(content: dict, organisation: Organisation | None) -> list[CalcView]:
             formula="ACH = Q / V",
             lines=lines + errors,
             result=f"{failed} room(s) below the URS air change rate" if failed else "",
+            criteria=found,
         )
     ]
 
@@ -553,14 +661,24 @@ def _cascade(content: dict, organisation: Organisation | None) -> list[CalcView]
         f"(minimum {s.minimum_pa} Pa): {s.status.value.replace('_', ' ')}"
         for s in check.steps
     ]
+    found = [
+        criteria.limit(f"dp-{n}", f"Pressure differential {s.cleaner} → {s.less_clean}",
+                       s.minimum_pa, "Pa", f"Minimum differential between adjacent rooms "
+                       f"({TRS_HVAC})", bound=criteria.MIN)
+        for n, s in enumerate(check.steps, start=1)
+    ]  # fmt: skip
     return [
         CalcView(
             title,
             formula="ΔP = P_cleaner − P_less_clean",
             lines=lines,
             result="Pass" if check.passed else "Fail",
+            criteria=found,
         )
     ]
+
+
+TRS_HVAC = "WHO TRS 1010 Annex 8 (2018)"
 
 
 # --- Water -------------------------------------------------------------------------------
@@ -600,6 +718,77 @@ def _water_plan(content: dict, organisation: Organisation | None) -> list[CalcVi
             result=f"{plan.total_samples} samples in all, ending {plan.end:%Y-%m-%d}",
         )
     ]
+
+
+@calculation("water_acceptance")
+def _water_acceptance(content: dict, organisation: Organisation | None) -> list[CalcView]:
+    """The limits every sampling point is judged by when the protocol is executed: the
+    pharmacopoeia's for the grade (pharma/calculators/water.py names each source), the
+    protocol's own action levels where it sets them, and conductivity against the table for
+    the water's temperature."""
+    system = _section(content, "system")
+    points = [
+        str(p["point"]).strip()
+        for p in _rows(content, "points", "points")
+        if not _blank(p.get("point"))
+    ]
+    if not points:
+        return []
+    grade = str(system.get("grade") or "PW")
+    book = str(system.get("pharmacopoeia") or "USP")
+    title = f"Acceptance limits per sampling point ({grade}, {book})"
+    try:
+        limits = calc.compendial_limits(grade, book)
+        for row in _rows(content, "limits", "limits"):  # the protocol's own limits win
+            parameter = calc.WaterParameter(str(row.get("parameter", "")).lower())
+            if _num(row.get("action")) is None or parameter == calc.WaterParameter.CONDUCTIVITY:
+                continue
+            default = limits.get(parameter)
+            limits[parameter] = calc.WaterLimit(
+                parameter,
+                row.get("unit") or (default.unit if default else ""),
+                row["action"],
+                None,
+                "Protocol action level",
+            )
+    except calc.CalculationError as exc:
+        return [CalcView(title, error=_problem(exc))]
+    except ValueError:
+        return [CalcView(title, error="Each parameter in Tests and limits needs a known name.")]
+    table = calc.conductivity_table(grade, book)
+    by = {
+        "label": "Water temperature",
+        "unit": "°C",
+        "low": 0,
+        "high": 100,
+        "rows": [[t, v] for t, v in table["rows"]],
+        "interpolate": table["interpolate"],
+        "source": table["source"],
+    }
+    stage = "stage 1; over it, stages 2 and 3 decide" if table["staged"] else "single stage"
+    lines = [f"Conductivity: the limit for the water's temperature ({table['source']}, {stage})"]
+    lines += [
+        f"{limit.parameter.value.upper() if limit.parameter == calc.WaterParameter.TOC else limit.parameter.value.capitalize()}: "
+        f"not more than {plain(limit.action)} {limit.unit} ({limit.source})"
+        for limit in limits.values()
+    ]  # fmt: skip
+    conductivity_basis = table["source"]
+    if table["staged"]:
+        # Over stage 1 is not yet a failure of the water: the deviation it raises records
+        # stages 2 and 3 (calculators.conductivity_stages_2_3) in its impact assessment.
+        conductivity_basis += "; over the stage 1 limit, stages 2 and 3 decide"
+    found, number = [], 0
+    for point in points:
+        number += 1
+        found.append(criteria.limit(
+            f"water-{number}", f"Conductivity at {point}", dict(table["rows"])[25], "µS/cm",
+            conductivity_basis, by=by))  # fmt: skip
+        for parameter, limit in limits.items():
+            number += 1
+            name = "TOC" if parameter == calc.WaterParameter.TOC else parameter.value.capitalize()
+            found.append(criteria.limit(f"water-{number}", f"{name} at {point}", limit.action,
+                                        limit.unit, limit.source))  # fmt: skip
+    return [CalcView(title, lines=lines, criteria=found)]
 
 
 @calculation("water_limits")

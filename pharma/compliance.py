@@ -447,6 +447,10 @@ def check_content(kind: Kind, content: dict, *, subject: str = "") -> Report:
     """
     findings = []
     for element in kind.elements:
+        if element.built_in and not element.paths:
+            # Kept by Lumen by design (the electronic logbook), not in a field to fill in.
+            findings.append(Finding(element, PRESENT, where=element.built_in, snippet=""))
+            continue
         parts = [_check_path(kind, content or {}, path) for path in element.paths]
         statuses = {status for status, *_ in parts}
         if statuses == {PRESENT}:

@@ -36,6 +36,7 @@ from lumen.accounts import reauth
 from lumen.accounts.models import User
 from pharma import kinds, workflow
 from pharma.calculations import as_json, for_document
+from pharma.criteria import acceptance_criteria
 from pharma.models import (
     Assignment,
     DocumentStatus,
@@ -329,12 +330,14 @@ def _approve(document: QADocument, revision: Revision) -> None:
     major = 1 + max((int(r.version.partition(".")[0] or 0) for r in issued), default=0)
     effective = timezone.localdate(now)
     months = qa_setting(organisation, "periodic_review_months")
+    kind = kinds.get(document.kind)
+    views = for_document(kind, revision.content, organisation)
     frozen = {
         "frozen_at": now.isoformat(),
         "settings": snapshot(organisation),
-        "calculations": as_json(
-            for_document(kinds.get(document.kind), revision.content, organisation)
-        ),
+        "calculations": as_json(views),
+        # What an execution of this revision records results against (pharma/criteria.py).
+        "criteria": acceptance_criteria(kind, revision.content, views),
     }
     if not _transition(
         revision,

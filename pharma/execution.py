@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from lumen.accounts.models import User
 from pharma import calculators as calc
+from pharma.criteria import ConditionError, check, judge
+from pharma.criteria import limit as criterion_limit
 from pharma.documents import frozen_results
 from pharma.esign import SignatureRefused, confirm_signer
 from pharma.models import (
@@ -127,10 +129,26 @@ def _recovery_note(limit: FrozenLimit) -> str:
 
 
 def criteria_for(revision: Revision) -> list[dict]:
-    """The acceptance criteria an execution of `revision` records results against: one per
-    swab or rinse sampling location (with its limit) and one per visual check."""
+    """The acceptance criteria an execution of `revision` records results against: those
+    frozen with it when it was approved (pharma/criteria.py), whatever its kind."""
+    if revision.status != DocumentStatus.APPROVED or not revision.frozen:
+        raise ExecutionError("Only an approved protocol revision can be executed.")
+    frozen = revision.frozen.get("criteria")
+    if frozen is None:
+        # Approved before criteria were frozen with the revision: a cleaning protocol's
+        # limits are still read from its frozen results.
+        frozen = _criteria_before_freezing(revision)
+    if not frozen:
+        raise ExecutionError(
+            "This document sets no acceptance criteria (limits or pass/fail checks), so there "
+            "is nothing to execute against."
+        )
+    return frozen
+
+
+def _criteria_before_freezing(revision: Revision) -> list[dict]:
     if revision.document.kind != "cleaning_validation":
-        raise ExecutionError("Only cleaning validation protocols can be executed so far.")
+        return []
     limits = frozen_limits(revision)
     if "error" in limits:
         raise ExecutionError(limits["error"])
@@ -144,9 +162,8 @@ def criteria_for(revision: Revision) -> list[dict]:
         method = row.get("method") or "Swab"
         key = f"{method.lower()}-{n}"
         if method == "Visual":
-            criteria.append({"key": key, "label": f"Visual inspection at {place}",
-                             "type": "visual", "limit": "", "unit": "",
-                             "basis": "Visually clean"})  # fmt: skip
+            criteria.append(check(key, f"Visual inspection at {place}", "Visually clean",
+                                  visual=True))  # fmt: skip
             continue
         limit = limits["swab"] if method == "Swab" else limits["rinse"]
         if limit is None:
@@ -154,21 +171,16 @@ def criteria_for(revision: Revision) -> list[dict]:
                 f"The protocol samples {place} by {method.lower()} but sets no "
                 f"{method.lower()} limit (fill in the areas or rinse volume)."
             )
-        criteria.append({
-            "key": key,
-            "label": f"{method} at {place}",
-            "type": "limit",
-            "limit": _printed(limit),
-            "unit": limit.unit,
-            "basis": f"{limit.title}, from governing MACO {limits['maco'].result.display()} "
-            f"({limits['maco'].title}){_recovery_note(limit)}",
-        })  # fmt: skip
+        basis = (
+            f"{limit.title}, from governing MACO {limits['maco'].result.display()} "
+            f"({limits['maco'].title}){_recovery_note(limit)}"
+        )
+        criteria.append(
+            criterion_limit(key, f"{method} at {place}", _printed(limit), limit.unit, basis)
+        )
     visual = str((content.get("acceptance") or {}).get("visual") or "").strip()
     if visual:
-        criteria.append({"key": "visual", "label": "Equipment visually clean", "type": "visual",
-                         "limit": "", "unit": "", "basis": visual[:300]})  # fmt: skip
-    if not criteria:
-        raise ExecutionError("The protocol has no sampling locations to record results for.")
+        criteria.append(check("visual", "Equipment visually clean", visual[:300], visual=True))
     return criteria
 
 
@@ -197,6 +209,18 @@ def parse_result(raw: str) -> Decimal:
     if value.as_tuple().exponent < -6:
         raise ExecutionError("Give the value with at most six decimal places.")
     return value
+
+
+def _condition(by: dict, raw: str) -> Decimal:
+    """The condition a limit depends on (the water's temperature), read like a result."""
+    if not (raw or "").strip():
+        raise ExecutionError(
+            f"Enter the {by['label'].lower()} ({by['unit']}): the limit depends on it."
+        )
+    try:
+        return parse_result(raw)
+    except ExecutionError as exc:
+        raise ExecutionError(f"{by['label']}: {exc}") from exc
 
 
 def _evidence(upload: Upload) -> tuple[str, str, bytes]:
@@ -258,25 +282,39 @@ def result_record(
     user: User,
     criterion_key: str,
     value: str = "",
+    condition: str = "",
     visually_clean: bool | None = None,
     observation: str = "",
     files: list[Upload] | tuple = (),
 ) -> StepResult:
     """Record the result for one criterion, judged against its frozen limit: a measured
-    amount for a limit (pass when at or below it), clean or not for a visual check. A failing
-    result raises a deviation in the same transaction."""
+    amount for a limit (with the condition the limit depends on, such as the water's
+    temperature, where it has one), met or not for a check (`visually_clean`: clean or not
+    for a visual check). A failing result raises a deviation in the same transaction."""
     spec = criterion(execution, criterion_key)
-    _refuse_nul(value, observation)
+    _refuse_nul(value, condition, observation)
     observation = " ".join((observation or "").split())[:1000]
+    measured_at = None
     if spec["type"] == "limit":
         amount = parse_result(value)
-        passed = amount <= Decimal(spec["limit"])
-        verdict = f"{amount} {spec['unit']} against a limit of {spec['limit']} {spec['unit']}"
+        if spec.get("by"):
+            measured_at = _condition(spec["by"], condition)
+        try:
+            passed, verdict = judge(spec, amount, measured_at)
+        except ConditionError as exc:
+            raise ExecutionError(str(exc)) from exc
     else:
         if visually_clean is None:
-            raise ExecutionError("Say whether the surface was visually clean.")
+            raise ExecutionError(
+                "Say whether the surface was visually clean."
+                if spec["type"] == "visual"
+                else "Say whether the requirement was met."
+            )
         amount, passed = None, visually_clean
-        verdict = "visibly not clean" if not passed else "visually clean"
+        if spec["type"] == "visual":
+            verdict = "visibly not clean" if not passed else "visually clean"
+        else:
+            verdict = "not met" if not passed else "met"
     if len(files) > MAX_EVIDENCE_FILES:
         raise ExecutionError(f"Attach at most {MAX_EVIDENCE_FILES} evidence files per result.")
     evidence = [_evidence(upload) for upload in files]
@@ -293,6 +331,7 @@ def result_record(
             execution=execution,
             criterion=criterion_key,
             value=amount,
+            condition=measured_at,
             observation=observation,
             passed=passed,
             recorded_by=user,
@@ -359,7 +398,7 @@ def deviation_assess(
 
 
 def execution_sign(
-    *, execution: Execution, user: User, password: str, meaning: str
+    *, execution: Execution, user: User, password: str, meaning: str, user_id: str | None = None
 ) -> ExecutionSignature:
     """Sign the executed record. "Performed" completes it: every criterion has a result and
     every deviation is assessed. "Approved" is given by someone other than the performer and
@@ -367,7 +406,9 @@ def execution_sign(
     if meaning not in Meaning.values:
         raise ExecutionError("Choose what your signature means.")
     try:
-        confirm_signer(user=user, password=password, action="execution signature failed")
+        confirm_signer(
+            user=user, password=password, action="execution signature failed", user_id=user_id
+        )
     except SignatureRefused as exc:
         raise ExecutionError(str(exc)) from exc
     with transaction.atomic():

@@ -27,8 +27,8 @@ class Execution(models.Model):
     status = models.CharField(
         max_length=12, choices=ExecutionStatus.choices, default=ExecutionStatus.IN_PROGRESS
     )
-    # The acceptance criteria and limits as they stood when the execution started:
-    # [{"key", "label", "type": "limit"|"visual", "limit", "unit", "basis"}].
+    # The acceptance criteria and limits as they stood when the execution started
+    # (pharma/criteria.py describes one).
     criteria = models.JSONField(default=list)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -55,6 +55,9 @@ class StepResult(models.Model):
     execution = models.ForeignKey(Execution, on_delete=models.PROTECT, related_name="results")
     criterion = models.CharField(max_length=40)
     value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    # The condition the limit was looked up for (the water's temperature in °C), where the
+    # criterion's limit depends on one.
+    condition = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     observation = models.CharField(max_length=1000, blank=True)
     passed = models.BooleanField()
     recorded_by = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pharma import execution as service
+from pharma.criteria import result_rows
 from pharma.models import Deviation, Execution, ExecutionStatus
 
 
@@ -26,7 +27,7 @@ def render_execution(execution: Execution) -> bytes:
             "revision": execution.revision,
             "document": execution.revision.document,
             "organisation": execution.revision.document.organisation,
-            "rows": [(c, results.get(c["key"])) for c in execution.criteria],
+            "rows": result_rows(execution.criteria, results),
             "deviations": Deviation.objects.filter(result__execution=execution),
             "signatures": execution.signatures.all(),
             "controlled": execution.status == ExecutionStatus.APPROVED,

@@ -67,6 +67,58 @@ class Element:
     terms: tuple[str, ...]
     # Present, but thin without one of these (e.g. a hold time without a number of hours).
     detail_terms: tuple[str, ...] = ()
+    # Where Lumen keeps it by design rather than in a field (no `paths`): every electronic
+    # logbook entry carries its date, time and signed-in performer.
+    built_in: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A pass/fail acceptance criterion the author states in the document, recorded as met
+    or not when the document is executed (pharma/criteria.py). `path` is "section.field"
+    (one criterion when the field is filled in) or "section.table" with `where` (one per row
+    whose column `where[0]` holds `where[1]`, labelled from the row's cells)."""
+
+    path: str
+    label: str  # "Equipment visually clean", or "Visual inspection at {location}"
+    key: str
+    visual: bool = False
+    where: tuple[str, str] | None = None
+    also: str = ""  # a column printed in brackets after the label when filled in
+
+    def criteria(self, content: dict) -> list[dict]:
+        from pharma.criteria import check  # criteria reads kinds; imported when used
+
+        section, _, name = self.path.partition(".")
+        values = content.get(section) or {}
+        if self.where is None:
+            text = str(values.get(name) or "").strip()
+            return [check(self.key, self.label, text[:300], visual=self.visual)] if text else []
+        column, wanted = self.where
+        found = []
+        for number, row in enumerate(values.get(name) or [], start=1):
+            if not isinstance(row, dict) or row.get(column) != wanted:
+                continue
+            cells = {k: str(v or "").strip() for k, v in row.items()}
+            label = self.label.format_map(_Cells(cells, number))
+            if self.also and cells.get(self.also):
+                label += f" ({cells[self.also]})"
+            found.append(check(f"{self.key}-{number}", label, wanted, visual=self.visual))
+        return found
+
+
+class _Cells(dict):
+    """Row cells for a check's label: a blank cell reads as the row's number."""
+
+    def __init__(self, cells: dict, number: int):
+        super().__init__(cells)
+        self.number = number
+
+    def __missing__(self, key: str) -> str:
+        return f"row {self.number}"
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key) or self.__missing__(key)
 
 
 @dataclass(frozen=True)
@@ -78,6 +130,12 @@ class Kind:
     elements: tuple[Element, ...]
     calculators: tuple[str, ...] = ()  # names the form and PDF show (see pharma/calculations)
     summary: str = ""
+    # Pass/fail statements an execution records as met or not (the numeric criteria come
+    # from the calculations that compute their limits: pharma/criteria.py).
+    checks: tuple[Check, ...] = ()
+    # Sections earlier versions of the kind had: never offered in the editor or required,
+    # shown read-only on the revisions whose content still holds them (pharma/layout.py).
+    retired_sections: tuple[Section, ...] = ()
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -159,6 +217,11 @@ CLEANING_VALIDATION = Kind(
     summary="Protocol to show that a cleaning procedure removes product residues, cleaning "
     "agents and micro-organisms from shared equipment to below justified limits.",
     calculators=("maco", "cleaning_agent"),
+    checks=(
+        Check("sampling.locations", "Visual inspection at {location}", "visual", visual=True,
+              where=("method", "Visual"), also="equipment_id"),
+        Check("acceptance.visual", "Equipment visually clean", "visual", visual=True),
+    ),
     sections=(
         _PURPOSE,
         _RESPONSIBILITIES,
@@ -310,12 +373,19 @@ CLEANING_VALIDATION = Kind(
     ),
 )  # fmt: skip
 
+E_LOGBOOK = (
+    "Electronic logbook: every entry is appended with the date and time it happened, the "
+    "server's time of recording and the signed-in performer, in order; checked by a second "
+    "person's verification"
+)
+
 LOGBOOK = Kind(
     key="manufacturing_logbook",
     title="Manufacturing equipment logbook",
     prefix="LOG",
     summary="Chronological record of use, cleaning, maintenance and calibration of one piece "
-    "of equipment or area.",
+    "of equipment or area. The entries are kept in the electronic logbook, one signed, "
+    "server-timed entry at a time; this document identifies the equipment.",
     sections=(
         Section(
             "identification",
@@ -327,46 +397,49 @@ LOGBOOK = Kind(
                 _f("period", "Period covered"),
             ),
         ),
+        _REFERENCES,
+    ),
+    # Before the electronic logbook, entries were typed into a table of this document (free
+    # text, no signature, no server time). Revisions that hold such rows still show them,
+    # read-only; migration 0007 copied them into the logbook as legacy rows.
+    retired_sections=(
         Section(
             "entries",
-            "Entries",
-            help="One row per event, in the order they happened. Corrections are new "
-            "entries, never overwrites.",
+            "Entries typed before the electronic logbook (legacy, read-only)",
+            help="Typed into the document's table: not signed, no server time. New entries "
+            "are recorded in the electronic logbook.",
             tables=(
                 Table(
                     "entries",
-                    "Log entries",
+                    "Log entries (legacy)",
                     (
-                        _f("date", "Date", "date", required=True),
+                        _f("date", "Date", "date"),
                         _f("time", "Time"),
-                        _f("activity", "Activity", "choice", required=True,
-                           choices=("Production", "Cleaning", "Maintenance", "Calibration", "Other")),
+                        _f("activity", "Activity"),
                         _f("product", "Product"),
                         _f("batch", "Batch / lot number"),
-                        _f("performed_by", "Performed by", required=True),
-                        _f("checked_by", "Checked by"),
+                        _f("performed_by", "Performed by (as typed)"),
+                        _f("checked_by", "Checked by (as typed)"),
                         _f("remarks", "Remarks", "textarea"),
                     ),
-                    min_rows=1,
                 ),
             ),
         ),
-        _REFERENCES,
     ),
     elements=(
         Element("identification", "Equipment identification", "21 CFR 211.182; 211.105",
                 ("identification.equipment_id",), (r"equipment (id|identification|no)", r"\basset\b")),
         Element("dates", "Date and time of each use, cleaning and maintenance", "21 CFR 211.182",
-                ("entries.entries",), (r"\bdate\b",), (r"\btime\b",)),
+                (), (r"\bdate\b",), (r"\btime\b",), built_in=E_LOGBOOK),
         Element("product_batch", "Product and lot number of each batch processed", "21 CFR 211.182",
-                ("entries.entries",), (r"\bbatch\b", r"\blot\b")),
+                (), (r"\bbatch\b", r"\blot\b"), built_in=E_LOGBOOK),
         Element("cleaning", "Cleaning and maintenance recorded", "21 CFR 211.182; 211.67",
-                ("entries.entries",), (r"cleaning", r"maintenance")),
+                (), (r"cleaning", r"maintenance"), built_in=E_LOGBOOK),
         Element("persons", "Persons performing and checking the work", "21 CFR 211.182",
-                ("entries.entries",), (r"performed by", r"operator", r"done by"),
-                (r"checked by|verified by|reviewed by",)),
+                (), (r"performed by", r"operator", r"done by"),
+                (r"checked by|verified by|reviewed by",), built_in=E_LOGBOOK),
         Element("chronology", "Entries in chronological order", "21 CFR 211.182; EU GMP Ch. 4 §4.31",
-                ("entries.entries",), (r"chronolog", r"in (the )?order")),
+                (), (r"chronolog", r"in (the )?order"), built_in=E_LOGBOOK),
     ),
 )  # fmt: skip
 
@@ -379,7 +452,13 @@ HVAC = Kind(
     prefix="HVAC",
     summary="Qualification of an air-handling system and the rooms it serves: classification "
     "by particle counts, air changes, pressure cascade, filters, recovery.",
-    calculators=("ach", "iso_classification", "pressure_cascade"),
+    calculators=("iso_limits", "ach", "iso_classification", "pressure_cascade"),
+    checks=(
+        Check("tests.filter_integrity", "HEPA filter integrity (leak test)", "filters"),
+        Check("tests.airflow_pattern", "Airflow visualisation", "airflow"),
+        Check("tests.recovery", "Recovery test", "recovery"),
+        Check("tests.temp_rh", "Temperature and relative humidity", "temp-rh"),
+    ),
     sections=(
         _PURPOSE,
         Section(
@@ -479,7 +558,7 @@ WATER = Kind(
     prefix="WSV",
     summary="Three-phase performance qualification of a purified water or water-for-injection "
     "system: sampling plan, limits and results.",
-    calculators=("water_plan", "water_limits"),
+    calculators=("water_plan", "water_acceptance", "water_limits"),
     sections=(
         _PURPOSE,
         _RESPONSIBILITIES,
@@ -523,7 +602,7 @@ WATER = Kind(
                     "Parameters",
                     (
                         _f("parameter", "Parameter", "choice", required=True,
-                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin")),
+                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin", "Nitrate")),
                         _f("alert", "Alert level", "number"),
                         _f("action", "Action level", "number"),
                         _f("unit", "Unit"),
@@ -544,7 +623,7 @@ WATER = Kind(
                         _f("point", "Point ID", required=True),
                         _f("date", "Date", "date", required=True),
                         _f("parameter", "Parameter", "choice", required=True,
-                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin")),
+                           choices=("TOC", "Conductivity", "Bioburden", "Endotoxin", "Nitrate")),
                         _f("value", "Value", "number", required=True),
                         _f("temp_c", "Water temperature (conductivity)", "number", unit="°C",
                            low=0, high=100),

@@ -20,10 +20,17 @@ class SectionView:
     tables: list  # [(Table, [[(Field, value, input name, error)]])]
 
 
-def laid_out(kind: Kind, content: dict, errors: dict | None = None) -> list[SectionView]:
+def laid_out(
+    kind: Kind, content: dict, errors: dict | None = None, *, editing: bool = False
+) -> list[SectionView]:
+    """The kind's sections with `content`'s values; for reading (not `editing`), also the
+    retired sections whose content this revision still holds, read-only at the end."""
     errors = errors or {}
     views = []
-    for number, section in enumerate(kind.sections, start=1):
+    sections = list(kind.sections)
+    if not editing:
+        sections += [s for s in kind.retired_sections if _holds(content, s)]
+    for number, section in enumerate(sections, start=1):
         values = content.get(section.key, {}) or {}
         fields = [
             (
@@ -46,3 +53,10 @@ def laid_out(kind: Kind, content: dict, errors: dict | None = None) -> list[Sect
             tables.append((table, rows))
         views.append(SectionView(section, number, fields, tables))
     return views
+
+
+def _holds(content: dict, section) -> bool:
+    values = content.get(section.key) or {}
+    return any(values.get(f.key) not in ("", None) for f in section.fields) or any(
+        values.get(t.key) for t in section.tables
+    )

@@ -67,13 +67,15 @@ def _check_logbook(logbook: QADocument) -> None:
         raise LogbookError("Entries can only be added to an equipment logbook.")
 
 
-def _sign_if_needed(user: User, activity: str, password: str) -> bool:
+def _sign_if_needed(user: User, activity: str, password: str, user_id: str | None) -> bool:
     if activity not in Activity.values:
         raise LogbookError("Choose the activity.")
     if activity not in SIGNED_ACTIVITIES:
         return False
     try:
-        confirm_signer(user=user, password=password, action="logbook signature failed")
+        confirm_signer(
+            user=user, password=password, action="logbook signature failed", user_id=user_id
+        )
     except SignatureRefused as exc:
         raise LogbookError(
             f"{Activity(activity).label} entries are signed by the performer. {exc}"
@@ -98,6 +100,7 @@ def entry_append(
     password: str = "",
     corrects: LogbookEntry | None = None,
     reason: str = "",
+    user_id: str | None = None,
 ) -> LogbookEntry:
     """Append one entry, as the signed-in `user`. With `corrects`, the new entry corrects
     that one (a reason is required; it may carry the original's earlier time)."""
@@ -106,7 +109,7 @@ def entry_append(
     reason = _text(reason, 300)
     if corrects is not None and not reason:
         raise LogbookError("Say why the entry is being corrected.")
-    signed = _sign_if_needed(user, activity, password)
+    signed = _sign_if_needed(user, activity, password, user_id)
     with transaction.atomic():
         # One entry at a time per logbook: the lock orders sequence numbers and the checks.
         QADocument.objects.select_for_update().get(pk=logbook.pk)
@@ -145,12 +148,16 @@ def entry_append(
         )
 
 
-def entry_verify(*, entry: LogbookEntry, user: User, password: str) -> LogbookVerification:
+def entry_verify(
+    *, entry: LogbookEntry, user: User, password: str, user_id: str | None = None
+) -> LogbookVerification:
     """A second person's signature that `entry` is right."""
     if entry.performer_id == user.pk:
         raise LogbookError("An entry is verified by someone other than its performer.")
     try:
-        confirm_signer(user=user, password=password, action="logbook verification failed")
+        confirm_signer(
+            user=user, password=password, action="logbook verification failed", user_id=user_id
+        )
     except SignatureRefused as exc:
         raise LogbookError(str(exc)) from exc
     with transaction.atomic():

@@ -71,3 +71,34 @@ class LogbookVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} verified by {self.verifier_name}"
+
+
+class LegacyLogbookRow(models.Model):
+    """A row typed into a logbook document's free-text entries table before the electronic
+    logbook existed, copied once by migration 0007 so the logbook shows its whole history.
+    Kept exactly as typed (text, unchecked): it has no signature and no server time, and is
+    shown apart from the electronic entries as such. Never edited; the revisions it was
+    copied from keep it too."""
+
+    logbook = models.ForeignKey(QADocument, on_delete=models.PROTECT, related_name="legacy_rows")
+    position = models.PositiveIntegerField()  # order in which the rows were first typed
+    # The version of the logbook document the row first appeared in, e.g. "0.3".
+    first_version = models.CharField(max_length=20)
+    date = models.CharField(max_length=40, blank=True)
+    time = models.CharField(max_length=40, blank=True)
+    activity = models.CharField(max_length=200, blank=True)
+    product = models.CharField(max_length=2000, blank=True)
+    batch = models.CharField(max_length=2000, blank=True)
+    performed_by = models.CharField(max_length=2000, blank=True)
+    checked_by = models.CharField(max_length=2000, blank=True)
+    remarks = models.TextField(blank=True)
+    copied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["logbook", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["logbook", "position"], name="legacy_row_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.logbook.number} legacy row {self.position}"

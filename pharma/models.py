@@ -261,4 +261,4 @@ from pharma.execution_models import (  # noqa: E402, F401
     ExecutionStatus,
     StepResult,
 )
-from pharma.logbook_models import LogbookEntry, LogbookVerification  # noqa: E402, F401
+from pharma.logbook_models import LegacyLogbookRow, LogbookEntry, LogbookVerification  # noqa: E402, F401

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pharma import documents, kinds
 from pharma.calculations import for_revision
+from pharma.criteria import acceptance_criteria, describe
 from pharma.layout import laid_out
 from pharma.models import DocumentStatus, QARole, Revision
 
@@ -24,6 +25,10 @@ def render_revision(revision: Revision) -> bytes:
 
     document = revision.document
     kind = kinds.get(document.kind)
+    calculations = for_revision(revision)
+    frozen = (revision.frozen or {}).get("criteria")
+    if frozen is None:
+        frozen = acceptance_criteria(kind, revision.content, calculations)
     html = render_to_string(
         "pharma/documents/pdf.html",
         {
@@ -32,7 +37,9 @@ def render_revision(revision: Revision) -> bytes:
             "revision": revision,
             "kind": kind,
             "sections": laid_out(kind, revision.content),
-            "calculations": for_revision(revision),
+            "calculations": calculations,
+            # What an execution will record results against, as frozen at approval.
+            "criteria": [(c, describe(c)) for c in frozen],
             "signatures": revision.signatures.all(),
             "roles": dict(QARole.choices),
             "history": document.revisions.select_related("created_by")

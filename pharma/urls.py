@@ -51,6 +51,7 @@ urlpatterns = [
     path("deviations/<uuid:uid>/assess/", executions.deviation_assess, name="deviation_assess"),
     path("evidence/<uuid:uid>/", executions.evidence_download, name="evidence_download"),
     path("logbooks/<uuid:uid>/", logbooks.logbook_detail, name="logbook_detail"),
+    path("logbooks/<uuid:uid>/pdf/", logbooks.logbook_pdf, name="logbook_pdf"),
     path(
         "logbook-entries/<uuid:uid>/correct/",
         logbooks.entry_correct,

@@ -47,6 +47,8 @@ Water system
   `usp_water_limits` → ``{WaterParameter: WaterLimit}``
   `assess_water_results` → `WaterAssessment` (``results``, ``summaries``, ``excursions``)
   `conductivity_check` → `ConductivityCheck` (stage 1 limit for the temperature, ``verdict``)
+  `conductivity_stages_2_3` → `ConductivityStages` (USP <645> stages 2 and 3)
+  `compendial_limits`, `conductivity_table` → a grade's limits under USP or Ph. Eur.
   `judged_as` → the `WaterType` whose limits a grade is judged by (HPW as WFI)
 """
 
@@ -104,7 +106,10 @@ from pharma.calculators.water import (
     WaterSummary,
     WaterType,
     assess_water_results,
+    compendial_limits,
     conductivity_check,
+    conductivity_stages_2_3,
+    conductivity_table,
     judged_as,
     usp_water_limits,
     water_sampling_plan,
@@ -142,7 +147,10 @@ __all__ = [
     "air_changes_per_hour",
     "assess_water_results",
     "cleanroom_counts_check",
+    "compendial_limits",
     "conductivity_check",
+    "conductivity_stages_2_3",
+    "conductivity_table",
     "iso_class_limit",
     "iso_class_table",
     "judged_as",

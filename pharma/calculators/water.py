@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from pharma.calculators.core import (
@@ -167,6 +167,7 @@ class WaterParameter(StrEnum):
     CONDUCTIVITY = "conductivity"
     BIOBURDEN = "bioburden"
     ENDOTOXIN = "endotoxin"
+    NITRATE = "nitrate"
 
 
 class WaterType(StrEnum):
@@ -188,13 +189,16 @@ class WaterStatus(StrEnum):
 
 # Units each parameter may be reported in: (printed unit, factor to the parameter's base unit).
 _WATER_UNITS: dict[WaterParameter, dict[str, tuple[str, Decimal]]] = {
-    WaterParameter.TOC: {"ppb": ("ppb", Decimal(1))},
+    # 1 mg/L of carbon in water is 1,000 ppb (µg/L): Ph. Eur. states TOC in mg/L, USP in ppb.
+    WaterParameter.TOC: {"ppb": ("ppb", Decimal(1)), "mg/l": ("mg/L", Decimal(1000))},
     WaterParameter.CONDUCTIVITY: {"µs/cm": ("µS/cm", Decimal(1))},
     WaterParameter.BIOBURDEN: {
         "cfu/ml": ("cfu/mL", Decimal(1)),
         "cfu/100ml": ("cfu/100 mL", Decimal("0.01")),
     },
-    WaterParameter.ENDOTOXIN: {"eu/ml": ("EU/mL", Decimal(1))},
+    # Ph. Eur. states endotoxins in IU/mL, USP in EU/mL: the units are the same size.
+    WaterParameter.ENDOTOXIN: {"eu/ml": ("EU/mL", Decimal(1)), "iu/ml": ("IU/mL", Decimal(1))},
+    WaterParameter.NITRATE: {"ppm": ("ppm", Decimal(1))},
 }
 
 
@@ -246,19 +250,77 @@ class WaterLimit:
         object.__setattr__(self, "alert", alert)
 
 
+# The limits each pharmacopoeia sets, with the text each comes from. Checked against the
+# texts in December 2026 (issue 16): the USP monographs Purified Water and Water for Injection
+# (USP–NF; <643> TOC, <645> conductivity, <85> endotoxins) and the microbial action levels of
+# general chapter <1231> (informational); Ph. Eur. monographs 0008 Purified water (section
+# "Purified water in bulk"), 0169 Water for injections ("Water for injections in bulk") and
+# 1927 Highly purified water (suppressed from Ph. Eur. 9.x, still quoted by older
+# protocols; judged as WFI plus its nitrate test). Conductivity is not here: its limit
+# depends on the temperature (tables below).
 _USP_LIMITS: dict[WaterType, tuple[tuple[WaterParameter, str, str, str], ...]] = {
     WaterType.PW: (
-        (WaterParameter.TOC, "ppb", "500", "USP <643>"),
+        (WaterParameter.TOC, "ppb", "500", "USP <643> (Purified Water monograph)"),
         (WaterParameter.CONDUCTIVITY, "µS/cm", "1.3", "USP <645> stage 1, at 25 °C"),
         (WaterParameter.BIOBURDEN, "cfu/mL", "100", "USP <1231> action level"),
     ),
     WaterType.WFI: (
-        (WaterParameter.TOC, "ppb", "500", "USP <643>"),
+        (WaterParameter.TOC, "ppb", "500", "USP <643> (Water for Injection monograph)"),
         (WaterParameter.CONDUCTIVITY, "µS/cm", "1.3", "USP <645> stage 1, at 25 °C"),
         (WaterParameter.BIOBURDEN, "cfu/100 mL", "10", "USP <1231> action level"),
-        (WaterParameter.ENDOTOXIN, "EU/mL", "0.25", "USP WFI monograph, <85>"),
+        (WaterParameter.ENDOTOXIN, "EU/mL", "0.25", "USP Water for Injection monograph, <85>"),
     ),
 }
+PH_EUR_LIMITS: dict[str, tuple[tuple[WaterParameter, str, str, str], ...]] = {
+    "PW": (
+        (WaterParameter.TOC, "mg/L", "0.5", "Ph. Eur. 0008 Purified water in bulk, TOC (2.2.44)"),
+        (WaterParameter.NITRATE, "ppm", "0.2", "Ph. Eur. 0008 Purified water in bulk, nitrates"),
+        (WaterParameter.BIOBURDEN, "cfu/mL", "100",
+         "Ph. Eur. 0008 Purified water in bulk, microbiological monitoring action level"),
+    ),
+    "WFI": (
+        (WaterParameter.TOC, "mg/L", "0.5", "Ph. Eur. 0169 Water for injections in bulk, TOC (2.2.44)"),
+        (WaterParameter.BIOBURDEN, "cfu/100 mL", "10",
+         "Ph. Eur. 0169 Water for injections in bulk, microbiological monitoring action level"),
+        (WaterParameter.ENDOTOXIN, "IU/mL", "0.25",
+         "Ph. Eur. 0169 Water for injections in bulk, bacterial endotoxins (2.6.14), less than"),
+    ),
+    "HPW": (
+        (WaterParameter.TOC, "mg/L", "0.5", "Ph. Eur. 1927 Highly purified water, TOC (2.2.44)"),
+        (WaterParameter.NITRATE, "ppm", "0.2", "Ph. Eur. 1927 Highly purified water, nitrates"),
+        (WaterParameter.BIOBURDEN, "cfu/100 mL", "10",
+         "Ph. Eur. 1927 Highly purified water, microbiological monitoring action level"),
+        (WaterParameter.ENDOTOXIN, "IU/mL", "0.25",
+         "Ph. Eur. 1927 Highly purified water, bacterial endotoxins (2.6.14), less than"),
+    ),
+}  # fmt: skip
+
+
+def compendial_limits(grade: str, pharmacopoeia: str = "USP") -> dict[WaterParameter, WaterLimit]:
+    """The action limits (conductivity aside) a grade of water meets under `pharmacopoeia`:
+    USP for PW and WFI (HPW judged as WFI), or Ph. Eur. for PW, WFI and HPW."""
+    grade = str(grade).strip().upper()
+    if str(pharmacopoeia) == Pharmacopoeia.PH_EUR:
+        rows = PH_EUR_LIMITS.get(grade)
+        if rows is None:
+            raise CalculationError("grade", f"unknown water grade {grade!r} (PW, WFI, HPW).")
+    else:
+        rows = _USP_LIMITS[judged_as(grade)]
+    return {
+        parameter: WaterLimit(parameter, unit, Decimal(action), None, source)
+        for parameter, unit, action, source in rows
+        if parameter != WaterParameter.CONDUCTIVITY
+    }
+
+
+def conductivity_table(grade: str, pharmacopoeia: str = "USP") -> dict:
+    """The stage 1 (or single-stage) conductivity table a grade is judged by, as
+    ``{"rows": [(°C, µS/cm)], "interpolate": bool, "source": str, "staged": bool}``."""
+    if str(pharmacopoeia) == Pharmacopoeia.PH_EUR and judged_as(grade) == WaterType.PW:
+        return {"rows": PH_EUR_PW_CONDUCTIVITY, "interpolate": True, "source": PH_EUR_PW,
+                "staged": False}  # fmt: skip
+    source = USP_645 if str(pharmacopoeia) != Pharmacopoeia.PH_EUR else PH_EUR_WFI
+    return {"rows": USP_645_STAGE_1, "interpolate": False, "source": source, "staged": True}
 
 
 def usp_water_limits(
@@ -390,22 +452,45 @@ def assess_water_results(
 
 # --- Conductivity against temperature ----------------------------------------------------
 
-# USP <645> (harmonised with Ph. Eur. 2.2.44 for WFI) stage 1: non-temperature-compensated
-# conductivity limits, µS/cm, by water temperature in °C. The limit for a measured
-# temperature is the one at the table temperature not greater than it (no interpolation).
+# USP <645> Water Conductivity, Bulk Water, Stage 1 (Table 1, "Stage 1 Temperature and
+# Conductivity Requirements", non-temperature-compensated conductivity): µS/cm by water
+# temperature in °C. The measured temperature is rounded down to the nearest 5 °C step (no
+# interpolation). Checked row by row against the table as reproduced in the Hanna
+# Instruments HI 4321 manual, "USP <645>" (0 °C 0.6 … 25 °C 1.3 … 100 °C 3.1). Ph. Eur.
+# 0169 Water for injections (Table 0169.-1) and the former 1927 Highly purified water use
+# the same values (the texts are harmonised): 1.1 µS/cm at 20 °C.
 USP_645_STAGE_1: tuple[tuple[int, str], ...] = (
     (0, "0.6"), (5, "0.8"), (10, "0.9"), (15, "1.0"), (20, "1.1"), (25, "1.3"), (30, "1.4"),
     (35, "1.5"), (40, "1.7"), (45, "1.8"), (50, "1.9"), (55, "2.1"), (60, "2.2"), (65, "2.4"),
     (70, "2.5"), (75, "2.7"), (80, "2.7"), (85, "2.7"), (90, "2.7"), (95, "2.9"), (100, "3.1"),
 )  # fmt: skip
-# Ph. Eur. 0008 Purified water in bulk: conductivity limits, µS/cm, by temperature; values
-# between the tabulated temperatures are interpolated linearly, as the monograph says.
+# USP <645> Stage 2: the sample, stirred at 25 ± 1 °C until it has taken up the air's carbon
+# dioxide, is not more than 2.1 µS/cm.
+USP_645_STAGE_2_LIMIT = Decimal("2.1")
+USP_645_STAGE_2_TEMPERATURE = (Decimal(24), Decimal(26))
+# USP <645> Stage 3 (Table 2, "Stage 3 pH and Conductivity Requirements", for atmosphere- and
+# temperature-equilibrated samples at 25 °C): the stage 2 conductivity against the limit for
+# the pH (saturated KCl added, read to the nearest 0.1); a pH outside 5.0–7.0 fails. Checked
+# against the stage 3 table as reproduced in the Hanna Instruments HI 5321 manual, p. 47.
+USP_645_STAGE_3: tuple[tuple[str, str], ...] = (
+    ("5.0", "4.7"), ("5.1", "4.1"), ("5.2", "3.6"), ("5.3", "3.3"), ("5.4", "3.0"),
+    ("5.5", "2.8"), ("5.6", "2.6"), ("5.7", "2.5"), ("5.8", "2.4"), ("5.9", "2.4"),
+    ("6.0", "2.4"), ("6.1", "2.4"), ("6.2", "2.5"), ("6.3", "2.4"), ("6.4", "2.3"),
+    ("6.5", "2.2"), ("6.6", "2.1"), ("6.7", "2.6"), ("6.8", "3.1"), ("6.9", "3.8"),
+    ("7.0", "4.6"),
+)  # fmt: skip
+# Ph. Eur. 0008 Purified water, "Purified water in bulk", conductivity (Table 0008.-2,
+# "Temperature and conductivity requirements"): µS/cm by temperature in °C; for temperatures
+# between the tabulated ones the monograph asks for linear interpolation. The 20 °C row
+# (4.3 µS/cm) is confirmed by the purewater-hartmann.de summary of the Ph. Eur. water grades;
+# the other rows are as in the monograph's table.
 PH_EUR_PW_CONDUCTIVITY: tuple[tuple[int, str], ...] = (
     (0, "2.4"), (10, "3.6"), (20, "4.3"), (25, "5.1"), (30, "5.4"), (40, "6.5"), (50, "7.1"),
     (60, "8.1"), (70, "9.1"), (75, "9.7"), (80, "9.7"), (90, "9.7"), (100, "10.2"),
 )  # fmt: skip
 USP_645 = "USP <645> stage 1 table"
 PH_EUR_PW = "Ph. Eur. 0008 Purified water, conductivity table"
+PH_EUR_WFI = "Ph. Eur. 0169 Water for injections, conductivity stage 1 table"
 
 
 class Pharmacopoeia(StrEnum):
@@ -469,3 +554,46 @@ def conductivity_check(
                 return ConductivityCheck(value, temperature, limit, at, PH_EUR_PW, False)
     row = max((t, v) for t, v in USP_645_STAGE_1 if t <= temperature)
     return ConductivityCheck(value, temperature, Decimal(row[1]), f"{row[0]} °C", USP_645, True)
+
+
+@dataclass(frozen=True)
+class ConductivityStages:
+    """USP <645> stages 2 and 3 for a sample that did not meet stage 1."""
+
+    stage2_us_cm: Decimal
+    ph: Decimal | None
+    stage3_limit: Decimal | None
+    verdict: str
+    passed: bool
+
+
+@_decimal_context
+def conductivity_stages_2_3(
+    *, conductivity_25c_us_cm: Number, temperature_c: Number = 25, ph: Number | None = None
+) -> ConductivityStages:
+    """Stage 2: at or below 2.1 µS/cm at 25 ± 1 °C meets <645>. Above it, stage 3 needs the
+    pH: the stage 2 value against the Table 2 limit for the pH rounded to 0.1."""
+    value = _non_negative("conductivity_25c_us_cm", conductivity_25c_us_cm)
+    temperature = _number("temperature_c", temperature_c)
+    low, high = USP_645_STAGE_2_TEMPERATURE
+    if not low <= temperature <= high:
+        raise CalculationError("temperature_c", "stage 2 is measured at 25 ± 1 °C.")
+    if value <= USP_645_STAGE_2_LIMIT:
+        return ConductivityStages(value, None, None, "stage 2 met (≤ 2.1 µS/cm)", True)
+    if ph is None:
+        return ConductivityStages(
+            value, None, None, "stage 2 not met: measure the pH for stage 3", False
+        )
+    reading = _number("ph", ph).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    table = {Decimal(p): Decimal(v) for p, v in USP_645_STAGE_3}
+    if reading not in table:
+        return ConductivityStages(
+            value, reading, None, f"pH {reading} is outside 5.0–7.0: does not meet <645>", False
+        )
+    limit = table[reading]
+    passed = value <= limit
+    verdict = (
+        f"stage 3 {'met' if passed else 'not met'}: {value} µS/cm against {limit} µS/cm at "
+        f"pH {reading}"
+    )
+    return ConductivityStages(value, reading, limit, verdict, passed)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lumen.accounts.decorators import role_required
 from lumen.accounts.reauth import has_two_factor
 from lumen.accounts.roles import Role
-from pharma import compare, documents, kinds, workflow
+from pharma import compare, documents, esign, kinds, workflow
 from pharma.calculations import for_revision
 from pharma.document_forms import (
     content_from_post,
@@ -32,11 +32,6 @@ from pharma.selectors import document_executions, organisation_document, organis
 class NewDocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=kinds.CHOICES)
     title = forms.CharField(label="Title", max_length=200)
-
-
-# Set in the session by the first signature: 21 CFR 11.200(a)(1) asks for both components
-# (user ID and password) at the first signing of a session, the password alone afterwards.
-SIGNED_IN_SESSION = "pharma_signed_in_session"
 
 
 class SignForm(forms.Form):
@@ -210,7 +205,7 @@ def document_edit(request: HttpRequest, uid) -> HttpResponse:
             "document": document,
             "kind": kind,
             "latest": latest,
-            "sections": laid_out(kind, content, errors),
+            "sections": laid_out(kind, content, errors, editing=True),
             "errors": errors,
             "reason_form": reason_form,
         },
@@ -269,7 +264,7 @@ def document_sign(request: HttpRequest, uid) -> HttpResponse:
         context = {"document": document, "revision": revision, "needs_two_factor": True}
         status = 403 if request.method == "POST" else 200
         return render(request, "pharma/documents/sign.html", context, status=status)
-    first = not request.session.get(SIGNED_IN_SESSION)
+    first = esign.first_in_session(request.session)
     signed_version = revision.version
     form = SignForm(request.POST or None, first_in_session=first)
     if request.method == "POST" and form.is_valid():
@@ -284,7 +279,7 @@ def document_sign(request: HttpRequest, uid) -> HttpResponse:
         except documents.DocumentError as exc:
             form.add_error(None, str(exc))
         else:
-            request.session[SIGNED_IN_SESSION] = True
+            esign.mark_signed(request.session)
             issued = (
                 f" It is approved and issued as version {revision.version}."
                 if revision.status == DocumentStatus.APPROVED

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
 from lumen.lib.uploads import CappedMemoryUpload
+from pharma import esign
 from pharma import execution as service
+from pharma.criteria import result_rows
 from pharma.models import Deviation, Evidence, Execution, ExecutionSignature, Revision
 from pharma.selectors import organisation_document, organisation_for
 
@@ -69,7 +71,7 @@ def execution_detail(request: HttpRequest, uid) -> HttpResponse:
         r.criterion: r
         for r in execution.results.select_related("deviation").prefetch_related("evidence")
     }
-    rows = [(c, results.get(c["key"])) for c in execution.criteria]
+    rows = result_rows(execution.criteria, results)
     return render(
         request,
         "pharma/executions/detail.html",
@@ -82,6 +84,7 @@ def execution_detail(request: HttpRequest, uid) -> HttpResponse:
             ),
             "signatures": execution.signatures.all(),
             "meanings": ExecutionSignature.Meaning.choices,
+            "first_signature": esign.first_in_session(request.session),
             "max_files": service.MAX_EVIDENCE_FILES,
             "max_mb": service.MAX_EVIDENCE_BYTES // (1024 * 1024),
         },
@@ -99,13 +102,15 @@ def result_record(request: HttpRequest, uid, key: str) -> HttpResponse:
 @csrf_protect
 def _result_record(request: HttpRequest, uid, key: str) -> HttpResponse:
     execution = _execution_for(request, uid)
-    clean = request.POST.get("visually_clean", "")
+    # "met" answers a stated requirement, "visually_clean" a visual check: both yes or no.
+    clean = request.POST.get("met") or request.POST.get("visually_clean", "")
     try:
         result = service.result_record(
             execution=execution,
             user=request.user,
             criterion_key=key,
             value=request.POST.get("value", ""),
+            condition=request.POST.get("condition", ""),
             visually_clean={"yes": True, "no": False}.get(clean),
             observation=request.POST.get("observation", ""),
             files=request.FILES.getlist("evidence"),
@@ -164,16 +169,19 @@ def deviation_assess(request: HttpRequest, uid) -> HttpResponse:
 @require_POST
 def execution_sign(request: HttpRequest, uid) -> HttpResponse:
     execution = _execution_for(request, uid)
+    first = esign.first_in_session(request.session)
     try:
         signature = service.execution_sign(
             execution=execution,
             user=request.user,
             password=request.POST.get("password", ""),
             meaning=request.POST.get("meaning", ""),
+            user_id=request.POST.get("user_id", "") if first else None,
         )
     except service.ExecutionError as exc:
         messages.error(request, str(exc))
     else:
+        esign.mark_signed(request.session)
         messages.success(
             request,
             f"Signed {execution.record_id} as {signature.get_meaning_display().lower()}.",

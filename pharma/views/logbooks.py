@@ -6,6 +6,8 @@ or entry is a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lumen.accounts.decorators import role_required
 from lumen.accounts.roles import Role
+from pharma import esign
 from pharma import logbook as service
 from pharma.models import LogbookEntry, QADocument
 from pharma.selectors import organisation_document, organisation_for
@@ -29,12 +32,22 @@ class EntryForm(forms.Form):
     remarks = forms.CharField(
         label="Remarks", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    user_id = forms.CharField(
+        label="Your user ID (email), for your first signature in this session",
+        max_length=254,
+        required=False,
+    )
     password = forms.CharField(
         label="Your password (to sign cleaning, maintenance and calibration entries)",
         widget=forms.PasswordInput,
         max_length=200,
         required=False,
     )
+
+    def __init__(self, *args, first_in_session: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not first_in_session:
+            del self.fields["user_id"]  # the password alone after the first signature
 
 
 class CorrectionForm(EntryForm):
@@ -64,13 +77,18 @@ def _append(
         return False
     data = dict(form.cleaned_data)
     reason = data.pop("reason", "")
+    first = esign.first_in_session(request.session)
+    user_id = data.pop("user_id", "") if first else None
     try:
         entry = service.entry_append(
-            logbook=logbook, user=request.user, corrects=corrects, reason=reason, **data
-        )
+            logbook=logbook, user=request.user, corrects=corrects, reason=reason,
+            user_id=user_id, **data,
+        )  # fmt: skip
     except service.LogbookError as exc:
         form.add_error(None, str(exc))
         return False
+    if entry.signed_at is not None:
+        esign.mark_signed(request.session)
     messages.success(request, f"Entry {entry.sequence} recorded.")
     return True
 
@@ -81,7 +99,9 @@ def logbook_detail(request: HttpRequest, uid) -> HttpResponse:
     now = timezone.localtime()
     # The form opens at the current time, which the performer changes if need be.
     form = EntryForm(
-        request.POST or None, initial={"date": f"{now:%Y-%m-%d}", "time": f"{now:%H:%M}"}
+        request.POST or None,
+        initial={"date": f"{now:%Y-%m-%d}", "time": f"{now:%H:%M}"},
+        first_in_session=esign.first_in_session(request.session),
     )
     if request.method == "POST" and _append(request, form, logbook):
         return redirect("pharma:logbook_detail", uid=logbook.uid)
@@ -94,6 +114,8 @@ def logbook_detail(request: HttpRequest, uid) -> HttpResponse:
         {
             "logbook": logbook,
             "entries": entries,
+            "legacy_rows": logbook.legacy_rows.all(),
+            "first_signature": esign.first_in_session(request.session),
             "form": form,
             "signed_activities": sorted(a.label for a in service.SIGNED_ACTIVITIES),
             "now": now,
@@ -114,7 +136,11 @@ def entry_correct(request: HttpRequest, uid) -> HttpResponse:
         "batch": entry.batch,
         "remarks": entry.remarks,
     }
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(
+        request.POST or None,
+        initial=initial,
+        first_in_session=esign.first_in_session(request.session),
+    )
     if request.method == "POST" and _append(request, form, entry.logbook, corrects=entry):
         return redirect("pharma:logbook_detail", uid=entry.logbook.uid)
     return render(
@@ -129,12 +155,41 @@ def entry_correct(request: HttpRequest, uid) -> HttpResponse:
 @require_POST
 def entry_verify(request: HttpRequest, uid) -> HttpResponse:
     entry = _entry_for(request, uid)
+    first = esign.first_in_session(request.session)
     try:
         service.entry_verify(
-            entry=entry, user=request.user, password=request.POST.get("password", "")
+            entry=entry,
+            user=request.user,
+            password=request.POST.get("password", ""),
+            user_id=request.POST.get("user_id", "") if first else None,
         )
     except service.LogbookError as exc:
         messages.error(request, f"Entry {entry.sequence} not verified: {exc}")
     else:
+        esign.mark_signed(request.session)
         messages.success(request, f"Entry {entry.sequence} verified.")
     return redirect("pharma:logbook_detail", uid=entry.logbook.uid)
+
+
+@role_required(Role.PHARMA)
+def logbook_pdf(request: HttpRequest, uid) -> HttpResponse:
+    from pharma.logbook_pdf import render_logbook
+
+    logbook = _logbook_for(request, uid)
+    try:
+        first_day, last_day = (_day(request.GET.get(k, "")) for k in ("from", "to"))
+    except ValueError:
+        messages.error(request, "Print a period with dates written as YYYY-MM-DD.")
+        return redirect("pharma:logbook_detail", uid=logbook.uid)
+    if first_day and last_day and first_day > last_day:
+        messages.error(request, "The period's first day comes after its last day.")
+        return redirect("pharma:logbook_detail", uid=logbook.uid)
+    pdf = render_logbook(logbook, first_day, last_day)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{logbook.number}-logbook.pdf"'
+    return response
+
+
+def _day(text: str) -> dt.date | None:
+    text = text.strip()
+    return dt.date.fromisoformat(text) if text else None

@@ -58,6 +58,9 @@ def test_an_operator_keeps_the_logbook_and_a_second_person_verifies(
     page.get_by_label("Date (YYYY-MM-DD)").fill(yesterday)
     page.get_by_label("Time (HH:MM, 24-hour)").fill("07:00")
     page.get_by_label("Activity").select_option("cleaning")
+    page.get_by_label("Your user ID (email), for your first signature in this session").fill(
+        acme_signer.email
+    )
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Add entry").click()
     expect(page.get_by_text("kept in the order things happened")).to_be_visible()
@@ -80,6 +83,7 @@ def test_an_operator_keeps_the_logbook_and_a_second_person_verifies(
     second = context.new_page()
     _sign_in(second, vera)
     second.goto(f"/pharma/logbooks/{book.uid}/")
+    second.get_by_label("User ID (email) to verify entry 3").fill(vera.email)
     second.get_by_label("Password to verify entry 3").fill(PASSWORD)
     second.get_by_role("button", name="Verify entry 3").click()
     expect(second.get_by_text("Entry 3 verified.")).to_be_visible()
@@ -89,3 +93,43 @@ def test_an_operator_keeps_the_logbook_and_a_second_person_verifies(
     entries = list(LogbookEntry.objects.order_by("sequence"))
     assert [e.performer_name for e in entries] == ["Quinn QA"] * 3
     assert entries[2].corrects == entries[0] and entries[2].verification.verifier == vera
+
+
+def test_a_logbook_document_offers_no_entries_table_and_shows_rows_typed_before_as_legacy(
+    desktop, acme, acme_signer
+):
+    import importlib
+
+    from django.apps import apps
+
+    from pharma.models import Revision
+
+    book = documents.document_create(
+        organisation=acme, user=acme_signer, kind="manufacturing_logbook", title="Mixer MX-02"
+    )
+    # A revision saved before the electronic logbook, with a row typed into its table.
+    Revision.objects.filter(document=book).update(content={
+        "identification": {"equipment_id": "MX-02", "description": "Mixer"},
+        "entries": {"entries": [{"date": "2026-01-05", "time": "08:00", "activity": "Cleaning",
+                                 "performed_by": "J. Smith", "batch": "B-0007"}]},
+    })  # fmt: skip
+    importlib.import_module("pharma.migrations.0007_logbook_legacy_rows").copy_legacy_rows(
+        apps, None
+    )
+    page = desktop
+    _sign_in(page, acme_signer)
+    page.goto(f"/pharma/documents/{book.uid}/edit/")
+    expect(page.get_by_label("Equipment / area ID")).to_have_value("MX-02")
+    expect(page.locator('[name^="t-entries-"]')).to_have_count(0)
+    expect(page.get_by_text("Performed by")).to_have_count(0)
+
+    page.goto(f"/pharma/logbooks/{book.uid}/")
+    legacy = page.locator("#legacy-1")
+    expect(legacy).to_contain_text("J. Smith")
+    expect(legacy).to_contain_text("B-0007")
+    expect(
+        page.get_by_role("heading", name="Entries typed before the electronic logbook (legacy)")
+    ).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the logbook (PDF)").click()
+    assert download_info.value.suggested_filename == f"{book.number}-logbook.pdf"

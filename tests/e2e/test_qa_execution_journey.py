@@ -39,8 +39,10 @@ def _sign_in(page, user) -> None:
     expect(page.get_by_role("link", name="QA workspace")).to_be_visible()
 
 
-def _sign(page, meaning: str) -> None:
+def _sign(page, meaning: str, user) -> None:
     page.get_by_label("Meaning of this signature").select_option(meaning)
+    # The first signature of a session takes the user ID as well (21 CFR 11.200(a)(1)).
+    page.get_by_label("Your user ID (email)").fill(user.email)
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign execution").click()
 
@@ -85,7 +87,7 @@ def test_an_approved_protocol_is_executed_with_a_failing_swab_and_a_signed_repor
     page.get_by_role("button", name="Record assessment of DEV-0001").click()
     expect(page.get_by_text("Deviation DEV-0001 assessed.")).to_be_visible()
 
-    _sign(page, "performed")
+    _sign(page, "performed", acme_signer)
     expect(page.get_by_text("Signed CVP-0001-R2-EX01 as performed.")).to_be_visible()
 
     # A second person, in their own browser session, approves and downloads the report.
@@ -95,7 +97,7 @@ def test_an_approved_protocol_is_executed_with_a_failing_swab_and_a_signed_repor
     _sign_in(approver, vera_verifier)
     run = Execution.objects.get()
     approver.goto(f"/pharma/executions/{run.uid}/")
-    _sign(approver, "approved")
+    _sign(approver, "approved", vera_verifier)
     expect(approver.get_by_text("Signed CVP-0001-R2-EX01 as approved.")).to_be_visible()
     with approver.expect_download() as download_info:
         approver.get_by_role("link", name="Download executed report").click()

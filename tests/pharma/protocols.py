@@ -76,14 +76,16 @@ def _colleague(organisation, name: str, role: str):
     return user
 
 
-def approved_protocol(organisation, author, approver, title="Granulator train A", content=None):
+def approved_protocol(
+    organisation, author, approver, title="Granulator train A", content=None, kind=None
+):
     """Create, fill (with `content`, else `protocol_content()`), submit and approve a
     protocol through the document services, with the approval matrix's distinct people
     (author, a reviewer colleague, `approver` — a colleague too when `approver` is the
     author); returns the approved revision. `author` and `approver` need two-factor on."""
 
     document = documents.document_create(
-        organisation=organisation, user=author, kind=CV.key, title=title
+        organisation=organisation, user=author, kind=(kind or CV).key, title=title
     )
     revision = documents.revision_save(
         document=document, user=author, content=content or protocol_content(), reason="Complete"
@@ -94,3 +96,47 @@ def approved_protocol(organisation, author, approver, title="Granulator train A"
     _member(organisation, author, "author")
     _member(organisation, approver, "approver")
     return approve(revision, author, reviewer, approver)
+
+
+HVAC = kinds.get("hvac_qualification")
+WATER = kinds.get("water_validation")
+
+
+def hvac_protocol_content() -> dict:
+    """Two rooms, worked by hand from ISO 14644-1:2015 and the URS:
+    - CR-101, ISO 7, 20 m²: ≥0.5 µm not more than 352,000 /m³, ≥5 µm not more than 2,930 /m³
+      (Table 1), at least 6 locations (Table A.1, 10 < A ≤ 24 m²), URS 20 air changes /h;
+    - CR-102, ISO 8, 30 m²: 3,520,000 and 29,300 /m³, at least 8 locations (28 < A ≤ 32),
+      URS 10 /h;
+    - air flows CR-101 → CR-102 with at least 10 Pa between them (the organisation's setting).
+    No counts yet: a protocol sets the limits the execution records counts against."""
+    content = complete_content(HVAC, rows=2)
+    content["system"]["min_dp_pa"] = ""  # from the organisation's QA settings
+    content["rooms"]["rooms"] = [
+        {"room": "CR-101", "name": "Filling", "iso_class": 7, "area_m2": 20, "volume_m3": 60,
+         "supply_m3h": 1800, "pressure_pa": 30, "ach_urs": 20, "flows_to": "CR-102"},
+        {"room": "CR-102", "name": "Corridor", "iso_class": 8, "area_m2": 30, "volume_m3": 90,
+         "supply_m3h": 1350, "pressure_pa": 15, "ach_urs": 10, "flows_to": ""},
+    ]  # fmt: skip
+    content["particles"]["counts"] = []
+    content["tests"]["filter_integrity"] = "No leak above 0.01 % of the upstream challenge."
+    content["tests"]["airflow_pattern"] = ""
+    content["tests"]["recovery"] = ""
+    content["tests"]["temp_rh"] = ""
+    return content
+
+
+def water_protocol_content(grade: str = "WFI", pharmacopoeia: str = "Ph. Eur.") -> dict:
+    """A WFI loop under Ph. Eur. with a point of use and the storage tank; the protocol's own
+    TOC action level (400 ppb) is tighter than the monograph's 0.5 mg/L."""
+    content = complete_content(WATER, rows=2)
+    content["system"].update(grade=grade, pharmacopoeia=pharmacopoeia)
+    content["points"]["points"] = [
+        {"point": "POU-1", "location": "Filling room", "type": "Point of use"},
+        {"point": "TANK", "location": "Storage tank", "type": "Storage"},
+    ]
+    content["limits"]["limits"] = [
+        {"parameter": "TOC", "alert": 300, "action": 400, "unit": "ppb", "method": "2.2.44"}
+    ]
+    content["results"]["results"] = []
+    return content

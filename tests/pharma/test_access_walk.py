@@ -26,6 +26,7 @@ DOCUMENT_URLS = {  # URL name -> extra kwargs besides the document's uid
     "document_revision_pdf": {"number": 1},
     "execution_start": {"number": 1},
     "logbook_detail": {},
+    "logbook_pdf": {},
 }
 # Execution and logbook records have their own uid: walked here for anonymous visitors and
 # patients; their 404s for another organisation are tested on real records in

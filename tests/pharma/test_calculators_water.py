@@ -1,5 +1,7 @@
 """Water system calculators: WHO phase 1-3 sampling plan and USP alert/action assessment."""
 
+# ruff: noqa: RUF001, RUF003 - the pharmacopoeial rows are quoted with their en dashes and ×
+
 from __future__ import annotations
 
 from collections import Counter
@@ -9,6 +11,7 @@ from itertools import pairwise
 
 import pytest
 
+from pharma import calculators as calc
 from pharma.calculators import (
     CalculationError,
     WaterLimit,
@@ -16,6 +19,7 @@ from pharma.calculators import (
     WaterResult,
     assess_water_results,
     usp_water_limits,
+    water,
     water_sampling_plan,
 )
 
@@ -201,7 +205,7 @@ def test_without_alert_levels_only_the_action_limit_counts():
 @pytest.mark.parametrize(
     ("result", "field"),
     [
-        (WaterResult("POU-1", D1, "toc", 100, "mg/L"), "results[0].unit"),
+        (WaterResult("POU-1", D1, "toc", 100, "mg"), "results[0].unit"),
         (WaterResult("POU-1", D1, "toc", -1, "ppb"), "results[0].value"),
         (WaterResult("POU-1", D1, "ph", 7, "pH"), "results[0].parameter"),
         (WaterResult("", D1, "toc", 1, "ppb"), "results[0].point"),
@@ -213,3 +217,116 @@ def test_bad_results_are_refused_naming_the_row_and_field(result, field):
     with pytest.raises(CalculationError) as caught:
         assess_water_results([result], usp_water_limits("PW"))
     assert caught.value.field == field
+
+
+# --- the pharmacopoeial tables, row by row against their sources (issue 16, item 3) ----------
+
+
+@pytest.mark.parametrize(
+    ("temperature", "reading", "limit", "passed"),
+    [
+        # USP <645> Stage 1 table: "25 °C 1.3 µS/cm"; 27.9 °C rounds down to the 25 °C row.
+        ("27.9", "1.3", "1.3", True),
+        # "20 °C 1.1 µS/cm" (Ph. Eur. 0169 WFI: 1.1 µS/cm at 20 °C, the same table).
+        ("20", "1.2", "1.1", False),
+        # "0 °C 0.6", "55 °C 2.1", "75–90 °C 2.7", "95 °C 2.9", "100 °C 3.1".
+        ("0", "0.6", "0.6", True),
+        ("57", "2.1", "2.1", True),
+        ("90", "2.8", "2.7", False),
+        ("99.9", "2.9", "2.9", True),
+        ("100", "3.1", "3.1", True),
+    ],
+)
+def test_usp_645_stage_1_rows(temperature, reading, limit, passed):
+    check = calc.conductivity_check(
+        conductivity_us_cm=reading, temperature_c=temperature, water_type="WFI"
+    )
+    assert check.limit == Decimal(limit) and check.passed is passed and check.staged
+
+
+def test_usp_645_stage_1_table_matches_its_source_in_full():
+    # USP <645> Table 1 as reproduced in the Hanna HI 4321 manual ("USP <645>" mode).
+    source = {0: "0.6", 5: "0.8", 10: "0.9", 15: "1.0", 20: "1.1", 25: "1.3", 30: "1.4",
+              35: "1.5", 40: "1.7", 45: "1.8", 50: "1.9", 55: "2.1", 60: "2.2", 65: "2.4",
+              70: "2.5", 75: "2.7", 80: "2.7", 85: "2.7", 90: "2.7", 95: "2.9", 100: "3.1"}  # fmt: skip
+    assert dict(water.USP_645_STAGE_1) == source
+
+
+@pytest.mark.parametrize(
+    ("stage2", "ph", "passed", "verdict"),
+    [
+        # Stage 2: "less than 2.1 µS/cm at 25 °C" meets the requirement.
+        ("2.1", None, True, "stage 2 met"),
+        ("2.3", None, False, "measure the pH for stage 3"),
+        # Stage 3 table: "pH 6.6 2.1 µS/cm", "pH 5.0 4.7", "pH 7.0 4.6"; pH 6.64 reads 6.6.
+        ("2.3", "6.64", False, "against 2.1 µS/cm at pH 6.6"),
+        ("4.5", "5.0", True, "stage 3 met"),
+        ("4.6", "7.0", True, "stage 3 met"),
+        ("2.2", "7.2", False, "outside 5.0–7.0"),
+    ],
+)
+def test_usp_645_stages_2_and_3(stage2, ph, passed, verdict):
+    result = calc.conductivity_stages_2_3(conductivity_25c_us_cm=stage2, ph=ph)
+    assert result.passed is passed and verdict in result.verdict
+
+
+def test_stage_2_is_measured_at_25_degrees():
+    with pytest.raises(calc.CalculationError, match="25 ± 1 °C"):
+        calc.conductivity_stages_2_3(conductivity_25c_us_cm="1.0", temperature_c=30)
+
+
+@pytest.mark.parametrize(
+    ("temperature", "limit", "at"),
+    [
+        # Ph. Eur. 0008 Purified water in bulk, Table 0008.-2: "20 °C 4.3 µS/cm".
+        ("20", "4.3", "20 °C"),
+        # Between "20 °C 4.3" and "25 °C 5.1", interpolated as the monograph says:
+        # 4.3 + 0.8 × 2 / 5 = 4.62, rounded down to 4.6.
+        ("22", "4.6", "20–25 °C (interpolated)"),
+        ("0", "2.4", "0 °C"),
+        ("100", "10.2", "100 °C"),
+    ],
+)
+def test_ph_eur_purified_water_conductivity_rows(temperature, limit, at):
+    check = calc.conductivity_check(
+        conductivity_us_cm="1", temperature_c=temperature, water_type="PW", pharmacopoeia="Ph. Eur."
+    )
+    assert check.limit == Decimal(limit) and check.table_temperature == at
+    assert not check.staged  # a plain limit: no stages 2 and 3 for Ph. Eur. purified water
+
+
+@pytest.mark.parametrize(
+    ("grade", "expected"),
+    [
+        # Ph. Eur. 0008: TOC 0.5 mg/L, nitrates 0.2 ppm, action level 100 CFU/mL.
+        ("PW", {"toc": ("0.5", "mg/L"), "nitrate": ("0.2", "ppm"), "bioburden": ("100", "cfu/mL")}),
+        # Ph. Eur. 0169: TOC 0.5 mg/L, 10 CFU/100 mL, endotoxins less than 0.25 IU/mL.
+        ("WFI", {"toc": ("0.5", "mg/L"), "bioburden": ("10", "cfu/100 mL"),
+                 "endotoxin": ("0.25", "IU/mL")}),
+        # Former Ph. Eur. 1927 Highly purified water: WFI's limits plus nitrates 0.2 ppm.
+        ("HPW", {"toc": ("0.5", "mg/L"), "nitrate": ("0.2", "ppm"),
+                 "bioburden": ("10", "cfu/100 mL"), "endotoxin": ("0.25", "IU/mL")}),
+    ],
+)  # fmt: skip
+def test_ph_eur_monograph_limits(grade, expected):
+    limits = calc.compendial_limits(grade, "Ph. Eur.")
+    assert {p.value: (str(v.action), v.unit) for p, v in limits.items()} == expected
+    assert all(v.source.startswith("Ph. Eur. ") for v in limits.values())
+
+
+def test_usp_limits_judge_hpw_as_wfi():
+    # USP Water for Injection: TOC <643> 500 ppb, endotoxins less than 0.25 EU/mL; <1231>
+    # action level 10 cfu/100 mL.
+    limits = calc.compendial_limits("HPW", "USP")
+    assert {p.value: (str(v.action), v.unit) for p, v in limits.items()} == {
+        "toc": ("500", "ppb"), "bioburden": ("10", "cfu/100 mL"), "endotoxin": ("0.25", "EU/mL")
+    }  # fmt: skip
+
+
+def test_a_result_in_mg_per_litre_is_judged_against_a_limit_in_ppb():
+    # 0.45 mg/L is 450 ppb: within 500 ppb.
+    limits = calc.compendial_limits("PW", "USP")
+    assessment = calc.assess_water_results(
+        [WaterResult("POU-1", D1, "toc", "0.45", "mg/L")], limits
+    )
+    assert assessment.results[0].value == Decimal("450")

@@ -272,11 +272,22 @@ def test_the_pages_record_a_failing_result_and_issue_a_signed_report(
     client.post(f"/pharma/deviations/{deviation.uid}/assess/", {
         "impact_assessment": "Batch of B on hold; residue above the limit at the chute.",
         "capa_reference": "CAPA-2026-014", "change_control_reference": "CC-2026-031"})  # fmt: skip
-    client.post(f"{base}/sign/", {"meaning": "performed", "password": PASSWORD})
+    # The first signature of a session takes the user ID too (21 CFR 11.200(a)(1)).
+    page = client.get(base + "/").content.decode()
+    assert 'name="user_id"' in page
+    refused = client.post(f"{base}/sign/", {"meaning": "performed", "password": PASSWORD},
+                          follow=True)  # fmt: skip
+    assert "That user ID and password do not match your account." in refused.content.decode()
+    assert LogEntry.objects.filter(
+        additional_data__event="execution signature failed (user ID)"
+    ).exists()
+    client.post(f"{base}/sign/", {"meaning": "performed", "password": PASSWORD,
+                                  "user_id": acme_signer.email})  # fmt: skip
+    assert 'name="user_id"' not in client.get(base + "/").content.decode()
     client.logout()
     login(vera_verifier)
-    response = client.post(f"{base}/sign/", {"meaning": "approved", "password": PASSWORD},
-                           follow=True)  # fmt: skip
+    response = client.post(f"{base}/sign/", {"meaning": "approved", "password": PASSWORD,
+                                             "user_id": vera_verifier.email}, follow=True)  # fmt: skip
     assert "Signed CVP-0001-R2-EX01 as approved" in response.content.decode()
 
     pdf = client.get(f"{base}/pdf/")
@@ -357,13 +368,13 @@ def test_rinse_and_visual_locations_get_their_own_criteria(acme, acme_signer, ve
     assert overall["key"] == "visual"
 
 
-def test_a_rinse_location_without_a_rinse_volume_cannot_be_executed(
+def test_a_rinse_location_without_a_rinse_volume_cannot_be_submitted(
     acme, acme_signer, vera_verifier
 ):
-    revision = _protocol_with(acme, acme_signer, vera_verifier, [
-        {"location": "Final rinse", "equipment_id": "GR-01", "method": "Rinse"}])  # fmt: skip
-    with pytest.raises(ExecutionError, match="sets no rinse limit"):
-        execution.execution_start(revision=revision, user=acme_signer)
+    # A location with no limit to be judged against is refused before review, not dropped.
+    with pytest.raises(documents.DocumentError, match="sets no rinse limit"):
+        _protocol_with(acme, acme_signer, vera_verifier, [
+            {"location": "Final rinse", "equipment_id": "GR-01", "method": "Rinse"}])  # fmt: skip
 
 
 def test_what_an_executor_types_is_escaped(client, login, started, acme_signer):

@@ -6,15 +6,19 @@ times refused with a clear message."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import io
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps as django_apps
 from django.utils import timezone
+from pypdf import PdfReader
 
 from lumen.accounts.roles import Role
-from pharma import documents
+from pharma import compliance, documents, kinds
 from pharma.logbook import LogbookError, entry_append, entry_verify
-from pharma.models import LogbookEntry, Membership
+from pharma.models import LogbookEntry, Membership, Revision
 from tests.conftest import PASSWORD, _person, totp_enable
 
 
@@ -152,8 +156,14 @@ def test_the_page_appends_as_the_signed_in_user_whatever_name_is_posted(
 ):
     login(acme_signer)
     url = f"/pharma/logbooks/{logbook.uid}/"
+    # The session's first signature needs the user ID as well as the password.
     response = client.post(url, {"date": _day(1), "time": "07:15", "activity": "cleaning",
-                                 "password": PASSWORD, "performer_name": "Someone Else",
+                                 "password": PASSWORD}, follow=True)  # fmt: skip
+    assert "That user ID and password do not match your account." in response.content.decode()
+    assert not LogbookEntry.objects.exists()
+    response = client.post(url, {"date": _day(1), "time": "07:15", "activity": "cleaning",
+                                 "password": PASSWORD, "user_id": acme_signer.email,
+                                 "performer_name": "Someone Else",
                                  "performed_by": "Someone Else"}, follow=True)  # fmt: skip
     page = response.content.decode()
     assert "Entry 1 recorded." in page and "Someone Else" not in page
@@ -187,7 +197,8 @@ def test_correct_and_verify_through_the_pages(client, login, logbook, acme_signe
     client.logout()
     login(vera_verifier)
     fix = LogbookEntry.objects.get(sequence=2)
-    response = client.post(f"/pharma/logbook-entries/{fix.uid}/verify/", {"password": PASSWORD},
+    response = client.post(f"/pharma/logbook-entries/{fix.uid}/verify/",
+                           {"password": PASSWORD, "user_id": vera_verifier.email},
                            follow=True)  # fmt: skip
     assert "Entry 2 verified." in response.content.decode()
 
@@ -224,3 +235,113 @@ def test_the_logbook_page_takes_the_same_queries_for_3_or_30_entries(
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count("Correction of entry") == 6
+
+
+# --- the document no longer holds entries; rows typed before are kept as legacy ----------
+
+
+def _migration():
+    return importlib.import_module("pharma.migrations.0007_logbook_legacy_rows")
+
+
+# Three revisions of an old-style logbook, each re-revised to add a row: a row typed in 0.1,
+# repeated in 0.2 with a second one, and in 0.3 the first row's batch changed (both kept).
+ROW_1 = {"date": "2026-01-05", "time": "08:00", "activity": "Production", "product": "Product B",
+         "batch": "B-0042", "performed_by": "J. Smith", "checked_by": "", "remarks": ""}  # fmt: skip
+ROW_2 = {"date": "2026-01-05", "time": "17:30", "activity": "Cleaning", "product": "",
+         "batch": "", "performed_by": "K. Lee", "checked_by": "J. Smith",
+         "remarks": "Cleaned per SOP-0003"}  # fmt: skip
+
+
+@pytest.fixture
+def old_logbook(logbook, acme_signer):
+    """A logbook whose revisions hold rows of the old free-text entries table, as revisions
+    saved before the electronic logbook did."""
+    first = logbook.revisions.get()
+    tables = ([ROW_1], [ROW_1, ROW_2], [{**ROW_1, "batch": "B-0043"}, ROW_2])
+    for number, rows in enumerate(tables, start=1):
+        content = {"identification": {"equipment_id": "GR-01", "description": "Granulator"},
+                   "entries": {"entries": rows}, "references": {"references": ""}}  # fmt: skip
+        if number == 1:
+            Revision.objects.filter(pk=first.pk).update(content=content)
+        else:
+            Revision.objects.create(document=logbook, number=number, version=f"0.{number}",
+                                    content=content, reason="Entry", created_by=acme_signer)  # fmt: skip
+    _migration().copy_legacy_rows(django_apps, None)
+    return logbook
+
+
+def test_the_editor_offers_no_table_of_entries_for_a_logbook(client, login, logbook, acme_signer):
+    login(acme_signer)
+    page = client.get(f"/pharma/documents/{logbook.uid}/edit/").content.decode()
+    assert "t-entries-entries" not in page and "Performed by" not in page
+    assert 'name="f-identification-equipment_id"' in page
+    # A posted table of entries is not stored: entries exist only in the electronic logbook.
+    data = {"reason": "Identify", "f-identification-equipment_id": "GR-01",
+            "f-identification-description": "Granulator", "t-entries-entries-0-date": "2026-01-05",
+            "t-entries-entries-0-performed_by": "Anyone"}  # fmt: skip
+    assert client.post(f"/pharma/documents/{logbook.uid}/edit/", data).status_code == 302
+    latest = logbook.revisions.order_by("-number").first()
+    assert "entries" not in latest.content
+    assert latest.content["identification"]["equipment_id"] == "GR-01"
+    assert kinds.get("manufacturing_logbook").missing(latest.content) == []
+
+
+def test_rows_typed_before_are_copied_once_as_legacy_and_the_revisions_keep_them(old_logbook):
+    rows = list(old_logbook.legacy_rows.values_list("position", "batch", "first_version"))
+    assert rows == [(1, "B-0042", "0.1"), (2, "", "0.2"), (3, "B-0043", "0.3")]
+    row = old_logbook.legacy_rows.get(position=2)
+    assert (row.performed_by, row.checked_by, row.remarks) == (
+        "K. Lee", "J. Smith", "Cleaned per SOP-0003")  # fmt: skip
+    # Running it again copies nothing twice; the revisions are untouched.
+    _migration().copy_legacy_rows(django_apps, None)
+    assert old_logbook.legacy_rows.count() == 3
+    assert old_logbook.revisions.get(number=3).content["entries"]["entries"][1] == ROW_2
+
+
+def test_legacy_rows_are_shown_apart_on_the_logbook_page_the_revision_and_the_pdf(
+    client, login, old_logbook, acme_signer
+):
+    _add(old_logbook, acme_signer, product="Product C", batch="C-0001")
+    login(acme_signer)
+    page = client.get(f"/pharma/logbooks/{old_logbook.uid}/").content.decode()
+    assert "Entries typed before the electronic logbook (legacy)" in page
+    assert 'id="legacy-3"' in page and "B-0043" in page and "K. Lee" in page
+    assert 'id="entry-1"' in page and "C-0001" in page
+    revision = client.get(f"/pharma/documents/{old_logbook.uid}/revisions/2/").content.decode()
+    assert "(legacy, read-only)" in revision and "J. Smith" in revision
+    response = client.get(f"/pharma/logbooks/{old_logbook.uid}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "UNCONTROLLED COPY" in text and "C-0001" in text
+    assert "legacy" in text and "K. Lee" in text and "B-0043" in text
+
+
+def test_the_compliance_check_reads_the_electronic_logbook_as_keeping_times_and_people(logbook):
+    content = {"identification": {"equipment_id": "GR-01", "description": "Granulator"}}
+    report = compliance.check_content(kinds.get("manufacturing_logbook"), content)
+    status = {f.element.key: (f.status, f.where) for f in report.findings}
+    assert status["identification"][0] == compliance.PRESENT
+    for key in ("dates", "persons", "chronology"):
+        assert status[key][0] == compliance.PRESENT
+        assert status[key][1].startswith("Electronic logbook")
+
+
+def test_the_logbook_is_printed_by_period_and_a_bad_period_gets_a_message(
+    client, login, old_logbook, acme_signer
+):
+    _add(old_logbook, acme_signer, days_ago=5, batch="EARLY-1")
+    _add(old_logbook, acme_signer, days_ago=1, batch="LATE-2")
+    login(acme_signer)
+    url = f"/pharma/logbooks/{old_logbook.uid}/pdf/"
+    response = client.get(url, {"from": _day(2), "to": _day(0)})
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "LATE-2" in text and "EARLY-1" not in text
+    assert "Period printed" in text and "K. Lee" not in text  # legacy rows: whole book only
+    for bad, message in (
+        ({"from": "2026-02-30"}, "Print a period with dates written as YYYY-MM-DD."),
+        ({"to": "yesterday"}, "Print a period with dates written as YYYY-MM-DD."),
+        ({"from": _day(0), "to": _day(3)}, "The period&#x27;s first day comes after its last day."),
+    ):
+        response = client.get(url, bad, follow=True)
+        assert response.status_code == 200 and message in response.content.decode()

@@ -48,7 +48,7 @@ def _editor_fields() -> list[str]:
     return names
 
 
-LOGBOOK_FIELDS = ("date", "time", "activity", "product", "batch", "remarks", "password")
+LOGBOOK_FIELDS = ("date", "time", "activity", "product", "batch", "remarks", "user_id", "password")
 FORMS = {
     "documents": ("post", ["kind", "title"]),
     "document_edit": ("post", _editor_fields()),
@@ -60,15 +60,16 @@ FORMS = {
     "pathways": ("post", ["step", *PathwayForm().fields]),
     "assistant": ("post", ["question", "authority", "region"]),
     "drugs": ("get", ["q", "page"]),
-    "result_record": ("post", ["value", "visually_clean", "observation"]),
+    "result_record": ("post", ["value", "condition", "visually_clean", "met", "observation"]),
     "deviation_assess": (
         "post",
         ["impact_assessment", "capa_reference", "change_control_reference"],
     ),
-    "execution_sign": ("post", ["meaning", "password"]),
+    "execution_sign": ("post", ["meaning", "user_id", "password"]),
     "logbook_detail": ("post", [*LOGBOOK_FIELDS]),
     "logbook_entry_correct": ("post", [*LOGBOOK_FIELDS, "reason"]),
-    "logbook_entry_verify": ("post", ["password"]),
+    "logbook_entry_verify": ("post", ["user_id", "password"]),
+    "logbook_pdf": ("get", ["from", "to"]),
 }
 NO_INPUT = {
     "home",
@@ -161,6 +162,7 @@ def records(acme, acme_signer, protocol):
         "deviation_assess": {"uid": failing.deviation.uid},
         "execution_sign": {"uid": run.uid},
         "logbook_detail": {"uid": book.uid},
+        "logbook_pdf": {"uid": book.uid},
         "logbook_entry_correct": {"uid": entry.uid},
         "logbook_entry_verify": {"uid": entry.uid},
     }
