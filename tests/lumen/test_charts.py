@@ -90,8 +90,8 @@ def test_bars_are_as_long_as_their_share_of_the_maximum():
     rects = svg.findall(f"{SVG}rect")
     # Each row: a full-width track, then the bar itself.
     tracks, bars = rects[0::2], rects[1::2]
-    assert {float(t.get("width")) for t in tracks} == {528}
-    assert [float(b.get("width")) for b in bars] == [264, 528]
+    assert {float(t.get("width")) for t in tracks} == {600}
+    assert [float(b.get("width")) for b in bars] == [300, 600]
     texts = [t.text for t in svg.findall(f"{SVG}text")]
     assert texts == ["Metformin · 7 days", "50%", "Metformin · 30 days", "100%"]
 

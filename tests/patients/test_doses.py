@@ -61,7 +61,9 @@ def test_htmx_gets_back_just_the_dose_row(client, alice_schedule, login):
     assert response.status_code == 200
     row = response.content.decode()
     assert row.strip().startswith(f'<li id="dose-{dose.uid}"')
-    assert "Skipped" in row and "<button" not in row
+    assert "Skipped" in row
+    assert ">Taken</button>" not in row and ">Skipped</button>" not in row
+    assert ">Undo</button>" in row  # a dose marked by mistake can be taken back
     assert "<html" not in row
 
 

@@ -86,7 +86,7 @@ def test_removing_a_schedule_keeps_its_history(client, alice_metformin, login):
 def test_the_time_zone_is_chosen_from_the_iana_list(client, alice_profile, login):
     login(alice_profile.user)
     page = client.get("/patients/schedules/").content.decode()
-    assert '<option value="Asia/Kolkata">Asia/Kolkata</option>' in page
+    assert '<option value="Asia/Kolkata"></option>' in page  # the datalist the field searches
     assert (
         client.post("/patients/schedules/time-zone/", {"time_zone": "America/New_York"}).status_code
         == 302
@@ -96,7 +96,7 @@ def test_the_time_zone_is_chosen_from_the_iana_list(client, alice_profile, login
 
     response = client.post("/patients/schedules/time-zone/", {"time_zone": "Mars/Olympus"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Lumen does not know that time zone" in response.content.decode()
     alice_profile.refresh_from_db()
     assert alice_profile.time_zone == "America/New_York"
 
