@@ -250,6 +250,8 @@ VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="") or (
 )
 # The contact push services use when this server misbehaves (a mailto: or https: URL).
 VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:admin@lumen.local")
+# Push services are HTTPS; plain HTTP endpoints only in development (the tests' loopback one).
+LUMEN_PUSH_ALLOW_HTTP = env.bool("LUMEN_PUSH_ALLOW_HTTP", default=DEBUG)
 
 LUMEN_BASE_URL = env.str(
     "LUMEN_BASE_URL",

@@ -60,12 +60,12 @@ def _vapid(private_key: str) -> Vapid:
     return Vapid.from_string(private_key)
 
 
-def public_key() -> str:
+def public_key(private_key: str | None = None) -> str:
     """The VAPID public key as browsers take it (`applicationServerKey`): the uncompressed
-    P-256 point, base64url without padding."""
+    P-256 point, base64url without padding. Of the configured key by default."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    point = _vapid(settings.VAPID_PRIVATE_KEY).public_key.public_bytes(
+    point = _vapid(private_key or settings.VAPID_PRIVATE_KEY).public_key.public_bytes(
         Encoding.X962, PublicFormat.UncompressedPoint
     )
     return base64.urlsafe_b64encode(point).rstrip(b"=").decode()
@@ -88,12 +88,12 @@ def _b64_key(value: object, *, length: int, name: str) -> str:
 
 
 def _endpoint(value: object) -> str:
-    """Push services are HTTPS. Plain HTTP is accepted in development only, where the tests'
-    loopback push service runs."""
+    """Push services are HTTPS. Plain HTTP is accepted in development only
+    (LUMEN_PUSH_ALLOW_HTTP), where the tests' loopback push service runs."""
     if not isinstance(value, str) or len(value) > 2000:
         raise InvalidSubscription("The subscription has no endpoint.")
     parts = urlsplit(value)
-    allowed = {"https", "http"} if settings.DEBUG else {"https"}
+    allowed = {"https", "http"} if settings.LUMEN_PUSH_ALLOW_HTTP else {"https"}
     if parts.scheme not in allowed or not parts.hostname:
         raise InvalidSubscription("The subscription's endpoint is not an HTTPS URL.")
     return value

@@ -5,6 +5,7 @@ templates show local times. Outsiders get a 404 for any record not theirs."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 
@@ -152,6 +153,11 @@ def _zone_context(profile: Profile) -> dict:
     return {"zone_unconfirmed": not profile.time_zone_confirmed}
 
 
+def _whole_days(days: float | None) -> int | None:
+    """Days of supply as the refill warning states them: whole days, rounded down."""
+    return None if days is None else math.floor(days)
+
+
 def _supply_form(medication: Medication) -> SupplyForm:
     return SupplyForm(
         initial={
@@ -183,7 +189,7 @@ def _schedules_page(
             "schedules": [(s, _days_text(s.weekdays)) for s in m.schedules.all()],
             "form": bound_or(m, DoseScheduleForm, DoseScheduleForm()),
             "supply_form": bound_or(m, SupplyForm, _supply_form(m)),
-            "supply_days": tracking.supply_days(m),
+            "supply_days": _whole_days(tracking.supply_days(m)),
             "needs_refill": tracking.needs_refill(m),
         }
         for m in medications
