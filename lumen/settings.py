@@ -408,5 +408,8 @@ LOGGING = {
         # which holds health data: never below INFO, whatever LOG_LEVEL says.
         "django.template": {"level": "INFO"},
         "django_q": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
+        # At DEBUG it logs each request line, and a Web Push endpoint's path identifies a
+        # patient's device (patients/push.py): never below INFO.
+        "urllib3": {"level": "INFO"},
     },
 }
