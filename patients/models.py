@@ -51,8 +51,8 @@ class Profile(models.Model):
     )
     # Reminders are sent at the scheduled local time of this zone (an IANA name).
     time_zone = models.CharField(max_length=64, default="UTC")
-    # False until the patient (or their browser, on a tracking page) sets the zone: until
-    # then pages adopt the browser's zone instead of the UTC default.
+    # False until the patient (or their browser, on a tracking page) sets the zone: while
+    # it is False and the zone the UTC default, pages adopt the browser's zone.
     time_zone_confirmed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

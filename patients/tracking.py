@@ -35,6 +35,12 @@ def time_zone_names() -> list[str]:
     return sorted(available_timezones() - {"Factory", "localtime", "posixrules"})
 
 
+def zone_from_browser_wanted(profile: Profile) -> bool:
+    """Whether pages should adopt the browser's zone: only while the patient has never set
+    one and it is still the UTC default (a zone stored by other means is kept)."""
+    return not profile.time_zone_confirmed and profile.time_zone == "UTC"
+
+
 def time_zone_find(text: str) -> str | None:
     """The zone a patient typed: an IANA name in any case, with spaces for underscores
     ("europe/london", "America/New York"), or a place that names exactly one zone

@@ -6,13 +6,6 @@ import uuid
 from django.db import migrations, models
 
 
-def confirm_chosen_zones(apps, schema_editor):
-    """A zone other than the UTC default was chosen by the patient: keep it, never replace
-    it with the browser's."""
-    Profile = apps.get_model("patients", "Profile")
-    Profile.objects.exclude(time_zone="UTC").update(time_zone_confirmed=True)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -81,5 +74,4 @@ class Migration(migrations.Migration):
                 'ordering': ['created_at', 'id'],
             },
         ),
-        migrations.RunPython(confirm_chosen_zones, migrations.RunPython.noop),
     ]

@@ -150,7 +150,7 @@ def _days_text(weekdays: list[int]) -> str:
 def _zone_context(profile: Profile) -> dict:
     """What the time-zone helper (patients/_time_zone_detect.html) needs: until the patient
     or their browser set a zone, tracking pages adopt the browser's."""
-    return {"zone_unconfirmed": not profile.time_zone_confirmed}
+    return {"zone_from_browser": tracking.zone_from_browser_wanted(profile)}
 
 
 def _whole_days(days: float | None) -> int | None:
@@ -256,7 +256,7 @@ def time_zone(request: HttpRequest, profile: Profile) -> HttpResponse:
     form = TimeZoneForm(request.POST)
     from_browser = request.POST.get("source") == "browser"
     if from_browser:
-        if form.is_valid() and not profile.time_zone_confirmed:
+        if form.is_valid() and tracking.zone_from_browser_wanted(profile):
             zone = form.cleaned_data["time_zone"]
             tracking.profile_time_zone_set(profile=profile, time_zone=zone)
             messages.info(request, f"Your time zone is now {zone}, taken from this device.")
