@@ -52,10 +52,13 @@ def unsubscribe(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"subscribed": False, "removed": removed})
 
 
+@role_required(Role.PATIENT)
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """static/js/sw.js, served under /patients/ so that it may control (and open) the
-    patient pages: a worker's scope cannot be wider than the path it is served from."""
+    patient pages: a worker's scope cannot be wider than the path it is served from. For
+    patients only, like everything under /patients/ (the browser fetches it with the
+    session cookie)."""
     path = finders.find("js/sw.js")
     with open(path, encoding="utf-8") as fh:
         script = fh.read()

@@ -264,7 +264,9 @@ def test_outside_development_only_https_push_services_are_accepted(
     assert not PushSubscription.objects.exists()
 
 
-def test_only_patients_subscribe_and_the_service_worker_is_served(client, login, acme_qa):
+def test_only_patients_subscribe_and_the_service_worker_is_served(
+    client, login, acme_qa, alice_patient
+):
     response = client.post("/patients/push/subscribe/", "{}", content_type="application/json")
     assert response.status_code == 302  # to the login page
     login(acme_qa)
@@ -272,6 +274,9 @@ def test_only_patients_subscribe_and_the_service_worker_is_served(client, login,
         client.post("/patients/push/subscribe/", "{}", content_type="application/json").status_code
         == 403
     )
+    assert client.get("/patients/sw.js").status_code == 403
+    client.logout()
+    login(alice_patient)
     worker = client.get("/patients/sw.js")
     assert worker.status_code == 200
     assert worker["Content-Type"].startswith("text/javascript")
