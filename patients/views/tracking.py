@@ -261,7 +261,8 @@ def time_zone(request: HttpRequest, profile: Profile) -> HttpResponse:
             tracking.profile_time_zone_set(profile=profile, time_zone=zone)
             messages.info(request, f"Your time zone is now {zone}, taken from this device.")
             return HttpResponse(status=204)
-        return HttpResponse(status=409 if form.is_valid() else 400)
+        # Already chosen: nothing to do (200, not 204, so the page does not reload).
+        return HttpResponse(status=200 if form.is_valid() else 400)
     if not form.is_valid():
         return _schedules_page(request, profile, zone_form=form)
     tracking.profile_time_zone_set(profile=profile, time_zone=form.cleaned_data["time_zone"])
