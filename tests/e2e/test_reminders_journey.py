@@ -31,9 +31,15 @@ def device(request, browser, live_server):
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.on("pageerror", lambda exc: pytest.fail(f"page error: {exc}"))
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
+    assert problems == []  # no script error and no CSP violation on any page visited
 
 
 def _sign_in(page, user) -> None:
