@@ -79,7 +79,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> Run:
     newest: dict[int, dt.datetime] = {}
     for schedule_id, due in done:
         newest[schedule_id] = max(due, newest.get(schedule_id, due))
-    created = emailed = 0
+    created = reminded = 0
     for schedule in schedules:
         profile = schedule.medication.profile
         for due in due_times(
@@ -104,7 +104,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> Run:
                     continue
                 created += 1
                 if remind:
-                    emailed += 1
+                    reminded += 1
                     transaction.on_commit(_sender(dose, profile), robust=True)
     repeated = _send_repeats(now)
     warned = send_refill_warnings(now)
@@ -112,11 +112,11 @@ def send_due_reminders(now: dt.datetime | None = None) -> Run:
         logger.info(
             "Reminders: %d doses fell due, %d reminders, %d repeats, %d refill warnings queued",
             created,
-            emailed,
+            reminded,
             repeated,
             warned,
         )
-    return Run(created, emailed)
+    return Run(created, reminded)
 
 
 def _next_repeat(
