@@ -241,6 +241,18 @@ globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ...
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lumen <no-reply@lumen.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where links in emails sent outside a request (medicine reminders) point.
+# Web Push reminders (VAPID, RFC 8292). The private key signs every push; browsers subscribe
+# to its public half, so changing it orphans every subscription. Generated once for
+# development (.lumen/dev-secrets.json); in production set VAPID_PRIVATE_KEY (print one with
+# `manage.py vapid_keys`), or leave it unset and reminders go by email only.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="") or (
+    devsecrets.load_or_create(STATE_DIR / "dev-secrets.json")["VAPID_PRIVATE_KEY"] if DEBUG else ""
+)
+# The contact push services use when this server misbehaves (a mailto: or https: URL).
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:admin@lumen.local")
+# Push services are HTTPS; plain HTTP endpoints only in development (the tests' loopback one).
+LUMEN_PUSH_ALLOW_HTTP = env.bool("LUMEN_PUSH_ALLOW_HTTP", default=DEBUG)
+
 LUMEN_BASE_URL = env.str(
     "LUMEN_BASE_URL",
     default="http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
@@ -396,5 +408,8 @@ LOGGING = {
         # which holds health data: never below INFO, whatever LOG_LEVEL says.
         "django.template": {"level": "INFO"},
         "django_q": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
+        # At DEBUG it logs each request line, and a Web Push endpoint's path identifies a
+        # patient's device (patients/push.py): never below INFO.
+        "urllib3": {"level": "INFO"},
     },
 }

@@ -51,6 +51,9 @@ class Profile(models.Model):
     )
     # Reminders are sent at the scheduled local time of this zone (an IANA name).
     time_zone = models.CharField(max_length=64, default="UTC")
+    # False until the patient (or their browser, on a tracking page) sets the zone: while
+    # it is False and the zone the UTC default, pages adopt the browser's zone.
+    time_zone_confirmed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +73,15 @@ class Medication(models.Model):
     # theirs in one query with patients.selectors.medications_with_drugs. A drug deleted
     # from the database reads as no match, as SET_NULL did.
     drug_ref = EncryptedIntegerField("matched drug", null=True, blank=True)
+    # How to take it, as the patient's own label says ("with food"): shown on the reminder
+    # page, never in a notification.
+    instructions = EncryptedCharField(max_length=300, blank=True)
+    # Refill warnings: units (tablets, capsules, ...) left in the pack, counted down as doses
+    # are marked taken. A bare count names no medicine, so it stays clear and can be
+    # updated atomically in SQL. Null: the patient does not track their supply.
+    pack_count = models.PositiveIntegerField(null=True, blank=True)
+    refill_warn_days = models.PositiveSmallIntegerField(default=7)
+    refill_warned_at = models.DateTimeField(null=True, blank=True)  # reset by a new count
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -232,6 +244,10 @@ class DoseSchedule(models.Model):
     weekdays = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
     dose = EncryptedCharField(max_length=100, blank=True)  # as on the patient's own label
     remind = models.BooleanField(default=True)
+    # Remind again every this many minutes until the dose is marked, within
+    # patients.reminders.REPEAT_WINDOW of its time; 0: one reminder.
+    repeat_minutes = models.PositiveSmallIntegerField(default=0)
+    units_per_dose = models.PositiveSmallIntegerField(default=1)  # counted off the pack
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -256,6 +272,9 @@ class Dose(models.Model):
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The next repeat or snoozed reminder of a pending dose; null: none due.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
     recorded_at = models.DateTimeField(null=True, blank=True)
     # Taken at a time of the patient's choosing, not at a scheduled time: recorded, but left
     # out of adherence (it was never due).
@@ -271,10 +290,33 @@ class Dose(models.Model):
         return f"Dose {self.uid}"
 
 
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (RFC 8030): where to post and the keys to encrypt
+    for (RFC 8291). The endpoint identifies the patient's device to their push service, so
+    all three are encrypted; `endpoint_digest` (an HMAC of the endpoint) finds a device
+    subscribing again without decrypting every row."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = EncryptedTextField()
+    endpoint_digest = models.CharField(max_length=64, unique=True)
+    p256dh = EncryptedCharField(max_length=200)
+    auth = EncryptedCharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.uid}"
+
+
 # The fields whose values must never appear outside their encrypted column (audit, logs).
 PHI_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Profile: ("date_of_birth", "sex", "pregnancy"),
-    Medication: ("name", "drug_ref"),
+    Medication: ("name", "drug_ref", "instructions"),
     Condition: ("name", "key"),
     Allergy: ("substance", "reaction"),
     Message: (
@@ -291,4 +333,5 @@ PHI_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     SymptomEntry: ("symptom", "severity", "notes", "recorded_at"),
     DoseSchedule: ("dose",),
     Dose: (),
+    PushSubscription: ("endpoint", "endpoint_digest", "p256dh", "auth"),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import ask, data, drugs, interactions, profile, tracking, triage
+from patients.views import ask, data, drugs, interactions, profile, push, tracking, triage
 
 app_name = "patients"
 urlpatterns = [
@@ -28,9 +28,16 @@ urlpatterns = [
     path("schedules/time-zone/", tracking.time_zone, name="time_zone"),
     path("medications/<uuid:uid>/schedules/", tracking.schedule_add, name="schedule_add"),
     path("schedules/<uuid:uid>/remove/", tracking.schedule_remove, name="schedule_remove"),
+    path("medications/<uuid:uid>/supply/", tracking.medication_supply, name="medication_supply"),
     path("doses/", tracking.doses, name="doses"),
     path("doses/extra/", tracking.dose_record_extra, name="dose_record_extra"),
+    path("doses/<uuid:uid>/", tracking.dose_detail, name="dose_detail"),
     path("doses/<uuid:uid>/record/", tracking.dose_record, name="dose_record"),
+    path("doses/<uuid:uid>/undo/", tracking.dose_undo, name="dose_undo"),
+    path("doses/<uuid:uid>/snooze/", tracking.dose_snooze, name="dose_snooze"),
+    path("push/subscribe/", push.subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", push.unsubscribe, name="push_unsubscribe"),
+    path("sw.js", push.service_worker, name="service_worker"),
     path("interactions/", interactions.checker, name="interactions"),
     path("interactions/suggest/", interactions.drug_suggest, name="drug_suggest"),
     path("interactions/row/", interactions.interaction_row, name="interaction_row"),

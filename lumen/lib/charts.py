@@ -75,13 +75,15 @@ def line_chart(
     y_min: float = 0,
     y_max: float = 10,
     x_label: Callable[[datetime], str] = _day_month,
+    x_ticks: int = 5,
     width: int = 600,
     height: int = 220,
 ) -> SafeString:
     """A line through `points` (aware datetimes, any order) with dots at each value.
 
-    The x axis spans the first to the last moment, labelled at both ends with `x_label`
-    (give local datetimes: labels show them as they are); y runs from `y_min` to `y_max`,
+    The x axis spans the first to the last moment, labelled with `x_label` at up to
+    `x_ticks` evenly spaced moments, both ends included (give local datetimes: labels show
+    them as they are); y runs from `y_min` to `y_max`,
     values outside are drawn at the edge. No points draws a "No data yet" note; a single
     point sits in the middle.
     """
@@ -140,24 +142,33 @@ def line_chart(
     )
     base = height - 8
     if span == 0:
-        parts.append(
-            format_html(
-                '<text x="{x}" y="{y}" text-anchor="middle">{t}</text>',
-                x=_num(x_of(first)),
-                y=base,
-                t=x_label(first),
-            )
-        )
+        ticks = [first]
     else:
+        # Evenly spaced dates along the axis, not just its ends; a label that repeats the
+        # previous one (several ticks on one day) is left out.
+        count = max(2, min(x_ticks, len(ordered)))
+        ticks = [first + (last - first) * i / (count - 1) for i in range(count)]
+    shown: set[str] = set()
+    for i, tick in enumerate(ticks):
+        text = x_label(tick)
+        if text in shown:
+            continue
+        shown.add(text)
+        anchor = (
+            "middle" if span == 0 else ("start", "middle", "end")[(i > 0) + (i == len(ticks) - 1)]
+        )
+        x = _num(x_of(tick))
         parts.append(
             format_html(
-                '<text x="{l}" y="{y}" text-anchor="start">{a}</text>'
-                '<text x="{r}" y="{y}" text-anchor="end">{b}</text>',
-                l=left,
-                r=width - right,
+                '<line x1="{x}" x2="{x}" y1="{t}" y2="{b}" stroke="currentColor" '
+                'stroke-opacity="0.4"/>'
+                '<text x="{x}" y="{y}" text-anchor="{a}">{label}</text>',
+                x=x,
+                t=top + plot_h,
+                b=top + plot_h + 4,
                 y=base,
-                a=x_label(first),
-                b=x_label(last),
+                a=anchor,
+                label=text,
             )
         )
     return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part built by format_html
@@ -172,16 +183,16 @@ def bar_chart(
     unit: str = "%",
     width: int = 600,
 ) -> SafeString:
-    """Horizontal bars, one per row with its label above it and its value at its end, so
-    long labels (medicine names) fit on a phone. A value of None shows "no data"."""
+    """Horizontal bars, one per row with its label above it at the left and its value above
+    it at the right, so neither is cut off on a phone however long the value text is. A
+    value of None shows "no data"."""
     rows = [Bar(*b) for b in bars]
     row_h, top = 44, 4
     height = top + row_h * max(len(rows), 1) + 4
     chart_id = _chart_id("bar", title, desc, tuple(rows), max_value, unit, width)
     if not rows:
         return mark_safe(_empty(chart_id, width, height + 40, title, desc, "No data yet"))  # noqa: S308 - built by format_html
-    value_w = 72
-    plot_w = width - value_w
+    plot_w = width
     parts = [_open(chart_id, width, height, title, desc)]
     for i, row in enumerate(rows):
         y = top + i * row_h
@@ -208,6 +219,11 @@ def bar_chart(
                 )
             )
         parts.append(
-            format_html('<text x="{x}" y="{y}">{t}</text>', x=plot_w + 6, y=y + 33, t=text)
+            format_html(
+                '<text x="{x}" y="{y}" text-anchor="end" font-weight="bold">{t}</text>',
+                x=width,
+                y=y + 13,
+                t=text,
+            )
         )
     return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - every part built by format_html

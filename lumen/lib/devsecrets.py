@@ -21,7 +21,20 @@ def _generate() -> dict[str, str]:
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         # Demo accounts share one password per checkout, printed by `manage.py seed_demo`.
         "DEMO_PASSWORD": "lumen-" + secrets.token_urlsafe(9),
+        # Web Push: the server's signing key (VAPID); browsers subscribe to its public half.
+        "VAPID_PRIVATE_KEY": vapid_private_key(),
     }
+
+
+def vapid_private_key() -> str:
+    """A new VAPID private key: a P-256 scalar, base64url without padding, the form
+    py_vapid (pywebpush) reads and `manage.py vapid_keys` prints."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    value = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(value.to_bytes(32, "big")).rstrip(b"=").decode()
 
 
 def load_or_create(path: Path) -> dict[str, str]:

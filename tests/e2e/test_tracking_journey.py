@@ -46,5 +46,7 @@ def test_a_patient_charts_a_symptom_and_marks_a_dose_taken(phone, alice_patient)
     expect(row).to_contain_text("Not recorded yet")
     row.get_by_role("button", name=re.compile("^Taken")).click()
     expect(row).to_contain_text("Taken")
-    expect(row.get_by_role("button")).to_have_count(0)  # htmx swapped the row in place
+    # htmx swapped the row in place: only Undo is left.
+    expect(row.get_by_role("button")).to_have_count(1)
+    expect(row.get_by_role("button", name=re.compile("^Undo"))).to_be_visible()
     expect(page).to_have_url(re.compile(r"/patients/doses/$"))

@@ -90,8 +90,8 @@ def test_bars_are_as_long_as_their_share_of_the_maximum():
     rects = svg.findall(f"{SVG}rect")
     # Each row: a full-width track, then the bar itself.
     tracks, bars = rects[0::2], rects[1::2]
-    assert {float(t.get("width")) for t in tracks} == {528}
-    assert [float(b.get("width")) for b in bars] == [264, 528]
+    assert {float(t.get("width")) for t in tracks} == {600}
+    assert [float(b.get("width")) for b in bars] == [300, 600]
     texts = [t.text for t in svg.findall(f"{SVG}text")]
     assert texts == ["Metformin · 7 days", "50%", "Metformin · 30 days", "100%"]
 
@@ -106,3 +106,28 @@ def test_a_bar_without_a_value_says_no_data_and_custom_text_wins():
 def test_no_bars_says_so():
     svg = _parse(bar_chart([], title="Adherence"))
     assert [t.text for t in svg.findall(f"{SVG}text")] == ["No data yet"]
+
+
+def test_the_time_axis_is_labelled_along_its_length_not_only_at_the_ends():
+    points = [Point(_at(day), day % 10) for day in range(1, 29)]
+    svg = _parse(line_chart(points, title="t"))
+    labels = [t.text for t in svg.findall(f"{SVG}text")][3:]  # after the three y labels
+    # Five evenly spaced dates: every 6.75 days from 1 Mar 09:00.
+    assert labels == ["1 Mar", "8 Mar", "14 Mar", "21 Mar", "28 Mar"]
+    xs = [float(t.get("x")) for t in svg.findall(f"{SVG}text")][3:]
+    assert xs == sorted(xs)
+
+
+def test_axis_labels_that_repeat_a_day_are_left_out():
+    points = [Point(_at(1).replace(hour=h), 1) for h in (1, 6, 12, 18, 23)]
+    svg = _parse(line_chart(points, title="t"))
+    assert [t.text for t in svg.findall(f"{SVG}text")][3:] == ["1 Mar"]
+
+
+def test_a_bars_value_stays_inside_the_chart_however_long_it_is():
+    svg = _parse(
+        bar_chart([Bar("Metformin · last 30 days", 97, "97% (29 of 30) + 2 extra")], title="t")
+    )
+    value = svg.findall(f"{SVG}text")[1]
+    assert value.text == "97% (29 of 30) + 2 extra"
+    assert (value.get("text-anchor"), float(value.get("x"))) == ("end", 600)

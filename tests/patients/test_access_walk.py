@@ -43,6 +43,10 @@ OWNED = {
     "schedule_add": "medication",
     "schedule_remove": "schedule",
     "dose_record": "dose",
+    "dose_detail": "dose",
+    "dose_undo": "dose",
+    "dose_snooze": "dose",
+    "medication_supply": "medication",
     "triage_result": "assessment",
 }
 # Public reference pages with a key in the URL (no patient data in them).

@@ -160,3 +160,31 @@ def test_the_diary_page_takes_a_fixed_number_of_queries(
     login(alice_profile.user)
     with django_assert_max_num_queries(12):
         assert client.get("/patients/diary/").status_code == 200
+
+
+def test_a_long_diary_is_paged_and_the_page_stays_small(client, alice_profile, login):
+    start = timezone.now() - dt.timedelta(days=300)
+    SymptomEntry.objects.bulk_create(
+        SymptomEntry(
+            profile=alice_profile,
+            symptom=("Headache", "Nausea")[i % 2],
+            severity=i % 11,
+            recorded_at=start + dt.timedelta(days=i),
+            notes="woke up with it" if i % 3 == 0 else "",
+        )
+        for i in range(300)
+    )
+    login(alice_profile.user)
+    first = client.get("/patients/diary/")
+    body = first.content.decode()
+    assert len(first.content) < 300_000, len(first.content)
+    assert body.count('id="entry-') == 50
+    assert "Entries 1\u201350 of 300, newest first." in body
+    assert 'rel="next"' in body and 'rel="prev"' not in body
+    # The charts still draw every entry.
+    assert body.count("<circle") == 300
+
+    last = client.get("/patients/diary/?page=6").content.decode()
+    assert last.count('id="entry-') == 50 and 'rel="next"' not in last
+    assert client.get("/patients/diary/?page=99").status_code == 200  # the last page
+    assert client.get("/patients/diary/?page=x").status_code == 200  # the first page

@@ -61,7 +61,9 @@ def test_htmx_gets_back_just_the_dose_row(client, alice_schedule, login):
     assert response.status_code == 200
     row = response.content.decode()
     assert row.strip().startswith(f'<li id="dose-{dose.uid}"')
-    assert "Skipped" in row and "<button" not in row
+    assert "Skipped" in row
+    assert ">Taken</button>" not in row and ">Skipped</button>" not in row
+    assert ">Undo</button>" in row  # a dose marked by mistake can be taken back
     assert "<html" not in row
 
 
@@ -179,3 +181,65 @@ def test_the_dose_page_takes_a_fixed_number_of_queries(
     # the number of medicines and doses.
     with django_assert_max_num_queries(14):
         assert client.get("/patients/doses/").status_code == 200
+
+
+def test_an_extra_dose_is_counted_in_adherence_beside_the_due_doses(client, alice_schedule, login):
+    _dose(alice_schedule, 50, Status.TAKEN)
+    _dose(alice_schedule, 74, Status.SKIPPED)
+    login(alice_schedule.medication.profile.user)
+    client.post("/patients/doses/extra/", {"medication": str(alice_schedule.medication.uid)})
+    (row,) = adherence(alice_schedule.medication.profile, now=timezone.now())
+    assert (row[7].taken, row[7].due, row[7].extra, row[30].extra) == (1, 2, 1, 1)
+    page = client.get("/patients/doses/").content.decode()
+    assert "50% (1 of 2) + 1 extra" in page  # the chart
+    assert '<th scope="col">Extra doses</th>' in page  # and its table
+
+
+def test_a_dose_marked_by_mistake_is_undone(client, alice_schedule, login):
+    dose = _dose(alice_schedule, 1)
+    login(alice_schedule.medication.profile.user)
+    client.post(f"/patients/doses/{dose.uid}/record/", {"status": "taken"})
+    response = client.post(f"/patients/doses/{dose.uid}/undo/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    row = response.content.decode()
+    assert "Not recorded yet" in row and ">Taken</button>" in row
+    dose.refresh_from_db()
+    assert (dose.status, dose.recorded_at) == (Status.PENDING, None)
+    (adh,) = adherence(alice_schedule.medication.profile, now=timezone.now())
+    assert adh[7].taken == 0
+
+    again = client.post(f"/patients/doses/{dose.uid}/undo/", headers={"HX-Request": "true"})
+    assert "nothing to undo" in again.content.decode()
+    client.post(f"/patients/doses/{dose.uid}/record/", {"status": "skipped"})
+    dose.refresh_from_db()
+    assert dose.status == Status.SKIPPED  # open again, so it can be recorded as it was
+
+
+def test_an_extra_dose_recorded_by_mistake_is_removed(client, alice_schedule, login):
+    login(alice_schedule.medication.profile.user)
+    client.post("/patients/doses/extra/", {"medication": str(alice_schedule.medication.uid)})
+    dose = Dose.objects.get()
+    response = client.post(f"/patients/doses/{dose.uid}/undo/")
+    assert response.status_code == 302
+    assert not Dose.objects.exists()
+
+
+def test_undo_from_the_reminder_page_returns_to_it(client, alice_schedule, login):
+    dose = _dose(alice_schedule, 1, Status.TAKEN)
+    login(alice_schedule.medication.profile.user)
+    response = client.post(f"/patients/doses/{dose.uid}/undo/", {"next": "detail"})
+    assert response.url == f"/patients/doses/{dose.uid}/"
+    page = client.get(response.url).content.decode()
+    assert "Not recorded yet" in page and "Remind me again in" in page
+
+
+def test_another_patient_cannot_undo_snooze_or_open_a_dose(
+    client, alice_schedule, bob_profile, login
+):
+    dose = _dose(alice_schedule, 1, Status.TAKEN)
+    login(bob_profile.user)
+    assert client.get(f"/patients/doses/{dose.uid}/").status_code == 404
+    assert client.post(f"/patients/doses/{dose.uid}/undo/").status_code == 404
+    assert client.post(f"/patients/doses/{dose.uid}/snooze/", {"minutes": "10"}).status_code == 404
+    dose.refresh_from_db()
+    assert dose.status == Status.TAKEN and dose.next_reminder_at is None

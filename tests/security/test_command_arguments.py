@@ -62,6 +62,7 @@ def _bad_arguments(tmp_path) -> dict[str, list[list[str]]]:
         "pharma_review_reminders": [["--days", "soon"], ["--days", "-5"], ["surplus"]],
         "triage_eval": [[], [MISSING], [str(tmp_path)], [str(junk)]],
         "screen_eval": [[], [MISSING], [str(tmp_path)], [str(junk)]],
+        "vapid_keys": [["surplus"]],
         "build_dataset": [[], ["--out", out, "--seed", "x"], ["--out", out, "--qa", MISSING]],
         "train_qlora": [[], ["--data", MISSING, "--out", out], ["--data", str(tmp_path)]],
         "evaluate_model": [

@@ -45,6 +45,19 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("patients_dose", "reminded_at"): "when the reminder went",
     ("patients_dose", "recorded_at"): "when the patient answered",
     ("patients_dose", "unscheduled"): "taken outside the schedule",
+    # Repeats, snoozes and refill warnings are selected and claimed in SQL by the same worker
+    # (patients/reminders.py), and a pack is counted down atomically. Counts and times name
+    # no medicine and no strength (both encrypted).
+    ("patients_profile", "time_zone_confirmed"): "zone chosen, not the default",
+    ("patients_doseschedule", "repeat_minutes"): "reminder repeat interval",
+    ("patients_doseschedule", "units_per_dose"): "units counted off the pack",
+    ("patients_dose", "next_reminder_at"): "when a repeat or snooze is due",
+    ("patients_dose", "reminders_sent"): "how many reminders went",
+    ("patients_medication", "pack_count"): "units left in the pack",
+    ("patients_medication", "refill_warn_days"): "days of warning before running out",
+    ("patients_medication", "refill_warned_at"): "when the refill warning went",
+    # An HMAC (keyed by SECRET_KEY) of the encrypted endpoint, to find a device's row again.
+    ("patients_pushsubscription", "endpoint_digest"): "keyed hash of the push endpoint",
     # The staff queue filters on these in SQL (reviewed or not, patient or pharma, web or
     # command line); none says anything about the question, which is encrypted.
     ("knowledge_flaggedquestion", "audience"): "patient / pharma",
