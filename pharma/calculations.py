@@ -802,10 +802,10 @@ def _water_limits(content: dict, organisation: Organisation | None) -> list[Calc
     book = system.get("pharmacopoeia") or "USP"
     conductivity = [r for r in results if str(r.get("parameter", "")).lower() == "conductivity"]
     others = [r for r in results if r not in conductivity]
-    views = _water_results(content, organisation, others, water_type) if others else []
+    views = _water_results(content, organisation, others, grade, book) if others else []
     if conductivity:
         views.append(_conductivity(conductivity, water_type, book))
-    if grade == "HPW" and views:
+    if grade == "HPW" and views and book != calc.Pharmacopoeia.PH_EUR:  # Ph. Eur. 1927 has its own
         views[0] = replace(
             views[0], lines=["HPW is judged against the WFI limits.", *views[0].lines]
         )
@@ -851,18 +851,23 @@ def _conductivity(results: list[dict], water_type, book: str) -> CalcView:
     )
 
 
-def _water_results(content, organisation, results, water_type) -> list[CalcView]:
+def _water_results(content, organisation, results, grade: str, book: str) -> list[CalcView]:
+    """Routine results against the action limits of the protocol's own pharmacopoeia (a
+    Ph. Eur. protocol's TOC in mg/L and its nitrates, not USP's), with the site's alert levels
+    (each in the unit of the limit it goes with)."""
     title = "Results against alert and action levels"
     try:
-        limits = calc.usp_water_limits(
-            water_type,
-            alerts={
-                k: v
-                for k, v in (qa_setting(organisation, "water_alert_levels") or {}).items()
-                if k != "conductivity"  # judged against its temperature table instead
-            },
-        )
-        limits.pop(calc.WaterParameter.CONDUCTIVITY, None)
+        limits = calc.compendial_limits(grade, book)
+        alerts = qa_setting(organisation, "water_alert_levels") or {}
+        for name, alert in alerts.items():
+            parameter = calc.WaterParameter(str(name).lower())
+            if parameter == calc.WaterParameter.CONDUCTIVITY:
+                continue  # judged against its temperature table instead
+            if parameter not in limits:
+                raise calc.CalculationError(
+                    "water_alert_levels", f"no {book} {grade} limit for {parameter.value}."
+                )
+            limits[parameter] = replace(limits[parameter], alert=alert)
         for row in _rows(content, "limits", "limits"):  # the protocol's own limits win
             if _num(row.get("action")) is None:
                 continue

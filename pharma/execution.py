@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lumen.accounts.models import User
 from pharma import calculators as calc
+from pharma import workflow
 from pharma.criteria import ConditionError, check, judge
 from pharma.criteria import limit as criterion_limit
 from pharma.documents import frozen_results
@@ -35,6 +36,7 @@ from pharma.models import (
     ExecutionStatus,
     Organisation,
     QADocument,
+    QARole,
     Revision,
     StepResult,
 )
@@ -449,7 +451,14 @@ def execution_sign(
                 f"{Meaning(meaning).label.lower()}."
             )
         signature = ExecutionSignature.objects.create(
-            execution=execution, signer=user, signer_name=user.name or user.email, meaning=meaning
+            execution=execution,
+            signer=user,
+            signer_name=user.name or user.email,
+            meaning=meaning,
+            roles=sorted(
+                workflow.roles_of(user, execution.revision.document.organisation),
+                key=QARole.values.index,
+            ),
         )
     return signature
 

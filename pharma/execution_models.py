@@ -9,9 +9,10 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from pharma.models import Organisation, Revision
+from pharma.models import Organisation, QARole, Revision
 
 
 class ExecutionStatus(models.TextChoices):
@@ -141,6 +142,11 @@ class ExecutionSignature(models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(max_length=150)
     meaning = models.CharField(max_length=10, choices=Meaning.choices)
+    # The QA roles the signer held in the organisation when signing, printed with the
+    # signature (signature manifestation), so a later change of roles changes no record.
+    roles = ArrayField(
+        models.CharField(max_length=12, choices=QARole.choices), default=list, blank=True
+    )
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -153,3 +159,7 @@ class ExecutionSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_meaning_display()} by {self.signer_name}"
+
+    @property
+    def roles_display(self) -> str:
+        return ", ".join(QARole(r).label for r in self.roles)

@@ -12,7 +12,8 @@ DEFAULTS: dict[str, Any] = {
     # Minimum pressure differential between adjacent rooms of different grades (Pa). Often
     # quoted as 10-15 Pa, not verified in Annex 1 or TRS 1010 here: no default.
     "min_pressure_differential_pa": None,
-    # Water alert levels are site-set (action levels default to the USP figures in calculators).
+    # Water alert levels are site-set, each in the unit of the action limit it goes with (the
+    # protocol's pharmacopoeia sets those: calculators.compendial_limits).
     "water_alert_levels": {},
     # Safety factor for the dose-based MACO criterion (1/1000 of the minimum dose).
     "maco_dose_safety_factor": 1000,

@@ -209,6 +209,44 @@ def test_highly_purified_water_is_judged_as_wfi_not_as_purified_water(acme):
     assert pw.error  # no endotoxin limit for purified water
 
 
+def test_ph_eur_routine_results_are_judged_against_ph_eur_limits_not_usp(acme):
+    # Ph. Eur. 0008 Purified water in bulk: TOC not more than 0.5 mg/L, nitrates not more
+    # than 0.2 ppm, microbial action level 100 CFU/mL. 0.6 mg/L TOC is over 0.5 mg/L (USP
+    # would have read it in ppb against 500 ppb and passed it); 0.3 ppm nitrate is over
+    # 0.2 ppm (USP sets no nitrate limit at all); 0.4 mg/L TOC and 50 CFU/mL are within.
+    def result(parameter, value, point="POU-1"):
+        return {"point": point, "date": "2026-03-02", "parameter": parameter, "value": value}
+
+    content = _water(pharmacopoeia="Ph. Eur.", results=[
+        result("TOC", 0.6), result("TOC", 0.4, "POU-2"), result("Nitrate", 0.3),
+        result("Bioburden", 50)])  # fmt: skip
+    check = _by_title(for_document(WATER, content, acme), "Results against")
+    assert not check.error
+    assert "POU-1 · toc: 1 result(s), highest 0.6 mg/L; 0 alert, 1 action" in check.lines
+    assert "POU-2 · toc: 1 result(s), highest 0.4 mg/L; 0 alert, 0 action" in check.lines
+    assert "POU-1 · nitrate: 1 result(s), highest 0.3 ppm; 0 alert, 1 action" in check.lines
+    assert "POU-1 · bioburden: 1 result(s), highest 50 cfu/mL; 0 alert, 0 action" in check.lines
+    assert check.result == "2 excursion(s), including action-level results"
+    # The same results under USP: TOC is read in ppb (within 500 ppb), nitrate has no limit.
+    usp = _by_title(for_document(WATER, _water(results=content["results"]["results"]), acme),
+                    "Results against")  # fmt: skip
+    assert usp.error and "parameter with a limit" in usp.error
+
+
+def test_ph_eur_highly_purified_water_is_judged_by_its_own_monograph_with_site_alerts(acme):
+    # Ph. Eur. 1927 Highly purified water: nitrates not more than 0.2 ppm (WFI has no nitrate
+    # test), bioburden 10 CFU/100 mL. The site's alert of 5 (in the limit's unit, CFU/100 mL)
+    # makes 7 CFU/100 mL an alert, not an action.
+    acme.qa_settings = {"water_alert_levels": {"bioburden": 5}}
+    acme.save()
+    rows = [{"point": "POU-1", "date": "2026-03-02", "parameter": p, "value": v, "unit": ""}
+            for p, v in (("Nitrate", 0.25), ("Bioburden", 7))]  # fmt: skip
+    check = _by_title(for_document(WATER, _water("HPW", "Ph. Eur.", rows), acme), "Results")
+    assert check.lines[0] != "HPW is judged against the WFI limits."
+    assert "POU-1 · nitrate: 1 result(s), highest 0.25 ppm; 0 alert, 1 action" in check.lines
+    assert "POU-1 · bioburden: 1 result(s), highest 7 cfu/100 mL; 1 alert, 0 action" in check.lines
+
+
 def test_five_micron_counts_in_an_iso_5_room_are_recorded_not_classified(acme):
     content = _hvac(min_dp=10)
     content["rooms"]["rooms"][0]["iso_class"] = 5

@@ -191,6 +191,32 @@ def test_signing_needs_every_result_and_every_deviation_assessed(started, acme_s
         _swab(started, acme_signer, "swab-1", "1")
 
 
+def test_the_executed_report_prints_each_signers_role_as_held_when_signing(
+    started, acme_signer, vera_verifier
+):
+    from pharma.execution_pdf import render_execution
+
+    for key, value in (("swab-1", "12"), ("swab-2", "150")):
+        _swab(started, acme_signer, key, value)
+    execution.result_record(
+        execution=started, user=acme_signer, criterion_key="visual", visually_clean=True
+    )
+    for user, meaning in ((acme_signer, "performed"), (vera_verifier, "approved")):
+        execution.execution_sign(execution=started, user=user, password=PASSWORD, meaning=meaning)
+    # A later change of roles changes no signature already given.
+    Membership.objects.filter(user=vera_verifier).update(qa_roles=["reviewer"])
+    performed, approved = started.signatures.all()
+    assert (performed.roles, approved.roles) == (["author"], ["author", "approver"])
+    text = " ".join(
+        " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(render_execution(started))).pages
+        ).split()
+    )
+    assert "Meaning Name Role Date and time" in text
+    assert "Performed Quinn QA Author 20" in text  # then the date
+    assert "Approved Vera Verifier Author, Approver 20" in text
+
+
 def _assess(deviation, user):
     execution.deviation_assess(
         deviation=deviation,
