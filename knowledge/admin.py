@@ -73,10 +73,21 @@ class RegulatoryStatusInline(admin.TabularInline):
     extra = 0
 
 
+class ValuesOrNoneFilter(admin.AllValuesFieldListFilter):
+    """Each value of the field, with a blank one shown as "(none)": Django's own filter
+    makes it a link with no text, which no screen reader can name."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "":
+                choice = {**choice, "display": "(none)"}
+            yield choice
+
+
 @admin.register(Drug)
 class DrugAdmin(admin.ModelAdmin):
     list_display = ["name", "drug_class", "rxcui", "availability"]
-    list_filter = ["drug_class"]
+    list_filter = [("drug_class", ValuesOrNoneFilter)]
     search_fields = ["name", "synonyms", "brand_names", "rxcui", "drugbank_id", "classes"]
     readonly_fields = ["uid", "updated_at"]
     inlines = [RegulatoryStatusInline]
@@ -85,7 +96,7 @@ class DrugAdmin(admin.ModelAdmin):
 @admin.register(DrugInteraction)
 class DrugInteractionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "severity", "source"]
-    list_filter = ["severity", "class_a", "class_b"]
+    list_filter = ["severity", ("class_a", ValuesOrNoneFilter), ("class_b", ValuesOrNoneFilter)]
     search_fields = ["drug_a__name", "drug_b__name", "class_a", "class_b", "mechanism"]
     autocomplete_fields = ["drug_a", "drug_b"]
     list_select_related = ["drug_a", "drug_b"]

@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "allauth",
-    "allauth.account",
+    "lumen.accounts.signin_config.SignInConfig",  # allauth.account, headed "Sign-in"
     "allauth.mfa",
     "auditlog",
     "django_q",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pharma import services
+from pharma import qa_settings_form, services
 from pharma.models import Invitation, Membership, Organisation
 
 
@@ -13,9 +13,17 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """The QA settings are fields with units and help (pharma/qa_settings_form.py), stored
+    as the organisation's qa_settings JSON."""
+
+    form = qa_settings_form.OrganisationForm
     list_display = ["name", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["external_id", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "external_id", "created_at"]}),
+        *qa_settings_form.fieldsets(),
+    ]
     inlines = [MembershipInline]
 
 

@@ -34,6 +34,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "name"]
     readonly_fields = ["external_id", "date_joined", "last_login"]
+    # Plain multiple selects: the two-box widget's help icons break ARIA (axe), and staff
+    # roles are a handful of groups.
+    filter_horizontal = ()
     # The full form, for superusers only (who are made with manage.py, not here).
     fieldsets = (
         (None, {"fields": ("email", "password", "external_id")}),

@@ -78,7 +78,12 @@ class ComplianceForm(forms.Form):
         upload, document = data.get("file"), data.get("document")
         if upload and document:
             raise forms.ValidationError("Upload a file or choose a document, not both.")
-        if not upload and not document and not self.has_error("document"):
+        # A refused file or document already says what is wrong with it.
+        if (
+            not upload
+            and not document
+            and not (self.has_error("file") or self.has_error("document"))
+        ):
             raise forms.ValidationError("Upload a file or choose one of your documents.")
         return data
 

@@ -2,8 +2,8 @@
 authorisation pathway(s) in the US, EU or UK, with reasons and citations.
 
 Without JavaScript it is one plain form. With htmx the questions narrow as they are answered
-(a `step=questions` post re-renders only the questions that apply) and the answer replaces
-the questionnaire's section in place."""
+(a `step=questions` post re-renders only the questions that apply, inside the
+questionnaire) and the answer replaces the questionnaire's section in place."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def pathway_helper(request: HttpRequest) -> HttpResponse:
     context = {"disclaimer": pathways.DISCLAIMER, "assessment": None}
     if request.method == "POST" and request.htmx and request.POST.get("step") == "questions":
         form = PathwayForm(initial=request.POST.dict())
-        context |= {"form": form, "fields": shown_fields(form, request.POST)}
-        return render(request, f"{TEMPLATE}#questions", context)
+        context |= {"form": form, "fields": shown_fields(form, request.POST), "step": True}
+        return render(request, f"{TEMPLATE}#question_fields", context)
 
     if request.method != "POST":
         form = PathwayForm()

@@ -4,6 +4,7 @@ pytest-django's live server on loopback."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -69,3 +70,41 @@ def desktop(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+# Chromium reports a blocked resource on the console ("Refused to ... because it violates
+# the following Content Security Policy directive"); the listener catches the rest.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+"""
+CSP_MESSAGE = re.compile(r"Content Security Policy|CSP violation|Refused to")
+
+
+def watch_console(page, *, all_errors: bool = False) -> list[str]:
+    """The CSP violations and uncaught script errors `page` logs from now on (a list that
+    fills as it browses); with `all_errors`, every console error (htmx logs its own)."""
+    problems: list[str] = []
+    page.context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        if CSP_MESSAGE.search(message.text) or (all_errors and message.type == "error"):
+            problems.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    return problems
+
+
+def sign_in(page, user, *, totp: bool = False) -> None:
+    """Signs `user` in through the login page (with a TOTP code when two-factor is on)."""
+    from tests.conftest import PASSWORD, totp_code
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if totp:
+        page.locator("input[name=code]").fill(totp_code(user))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url and "/2fa/" not in url)

@@ -102,8 +102,17 @@ def test_a_bad_file_is_a_form_error_not_a_crash(client, acme_qa, login, data, na
     login(acme_qa)
     response = post_file(client, data, name)
     assert response.status_code == 422
-    assert message in response.content.decode()
-    assert "Score" not in response.content.decode()
+    page = response.content.decode()
+    assert page.count(message) == 1  # said once, and nothing beside it
+    assert "Upload a file or choose" not in page
+    assert "Score" not in page
+
+
+def test_no_file_and_no_document_is_said_once(client, acme_qa, login):
+    login(acme_qa)
+    response = client.post("/pharma/compliance/", {"kind": "cleaning_validation"})
+    assert response.status_code == 422
+    assert response.content.decode().count("Upload a file or choose one of your documents.") == 1
 
 
 def test_a_file_that_hits_the_cpu_limit_is_a_form_error_not_a_crash(

@@ -52,7 +52,7 @@ def test_htmx_questions_step_returns_only_the_questions_that_apply(quinn):
         HTTP_HX_REQUEST="true",
     )  # fmt: skip
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="questions"')
+    assert html.lstrip().startswith('<fieldset class="question" id="question-region" hx-preserve')
     assert 'name="novelty"' in html and 'name="eu_markets"' in html
     assert 'name="reference_regulator"' not in html and 'name="otc_conforms"' not in html
     assert "errorlist" not in html  # a step is not a submission
