@@ -313,10 +313,12 @@ class PushSubscription(models.Model):
         return f"Push subscription {self.uid}"
 
 
-# The fields whose values must never appear outside their encrypted column (audit, logs).
+# The fields whose values must never appear outside their column (audit, logs): the
+# encrypted ones, and a dose's times and status (when someone took which dose is health data,
+# and an extra dose's time says when they needed it).
 PHI_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Profile: ("date_of_birth", "sex", "pregnancy"),
-    Medication: ("name", "drug_ref", "instructions"),
+    Medication: ("name", "drug_ref", "instructions", "pack_count"),
     Condition: ("name", "key"),
     Allergy: ("substance", "reaction"),
     Message: (
@@ -332,6 +334,6 @@ PHI_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     TriageAssessment: ("data",),
     SymptomEntry: ("symptom", "severity", "notes", "recorded_at"),
     DoseSchedule: ("dose",),
-    Dose: (),
+    Dose: ("due_at", "status", "recorded_at", "next_reminder_at", "reminded_at", "unscheduled"),
     PushSubscription: ("endpoint", "endpoint_digest", "p256dh", "auth"),
 }

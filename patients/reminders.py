@@ -26,7 +26,9 @@ Marking the dose taken or skipped clears it, so reminders stop.
 
 Concurrency: a dose row is created with get_or_create and a repeat is claimed with a
 conditional update of `next_reminder_at`, so of two workers (or a re-run) exactly one sends
-each reminder, after its transaction commits.
+each reminder, after its transaction commits. Those updates send no audit signals, so
+each one that matched writes its own entry (lumen.lib.audit.log_update, no actor: the
+worker), as the patient's dose writes do (patients.tracking).
 
 Reminders carry no health information. Email is not end-to-end secure and a notification
 shows on a lock screen, so neither names the medicine or the dose: they give the local time
@@ -50,6 +52,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from lumen.lib.audit import log_update
 from patients import push
 from patients.models import Dose, DoseSchedule, Medication, Profile
 from patients.tracking import due_times, profile_zone, supply_days
@@ -142,6 +145,8 @@ def _send_repeats(now: dt.datetime) -> int:
             claimed = Dose.objects.filter(
                 pk=dose.pk, status=Dose.Status.PENDING, next_reminder_at=dose.next_reminder_at
             ).update(next_reminder_at=following)
+            if claimed:
+                log_update(dose, ["next_reminder_at"])
             profile = dose.schedule.medication.profile
             if claimed and now - dose.due_at <= EMAIL_WITHIN and profile.user.is_active:
                 queued += 1
@@ -201,18 +206,20 @@ def _sender(dose: Dose, profile: Profile) -> Callable[[], None]:
             send_mail(subject, body, None, [address])
         except Exception:
             if pushed:
-                _mark_reminded(dose.pk)
+                _mark_reminded(dose)
             raise
-        _mark_reminded(dose.pk)
+        _mark_reminded(dose)
 
     return send_reminder
 
 
-def _mark_reminded(dose_id: int) -> None:
-    Dose.objects.filter(pk=dose_id).update(
-        reminded_at=Coalesce("reminded_at", Value(timezone.now())),
-        reminders_sent=F("reminders_sent") + 1,
-    )
+def _mark_reminded(dose: Dose) -> None:
+    with transaction.atomic():
+        Dose.objects.filter(pk=dose.pk).update(
+            reminded_at=Coalesce("reminded_at", Value(timezone.now())),
+            reminders_sent=F("reminders_sent") + 1,
+        )
+        log_update(dose, ["reminded_at", "reminders_sent"])
 
 
 # --- Refill warnings --------------------------------------------------------------------
@@ -236,6 +243,8 @@ def send_refill_warnings(now: dt.datetime) -> int:
             claimed = Medication.objects.filter(
                 pk=medication.pk, refill_warned_at__isnull=True
             ).update(refill_warned_at=now)
+            if claimed:
+                log_update(medication, ["refill_warned_at"])
             if claimed and medication.profile.user.is_active:
                 queued += 1
                 transaction.on_commit(

@@ -3,6 +3,12 @@ have to happen in Python because the fields are encrypted (sorting the diary, gr
 symptom, adherence).
 
 Times: the patient thinks in their profile's time zone; everything stored is aware UTC.
+
+Audit: saves and deletes are audited by django-auditlog's signals. The dose writes are
+conditional `QuerySet.update()`s instead (a double click, two tabs, or a reminder worker
+racing the patient change a dose once), and an update sends no signals; so each one, once it
+has matched, writes its own entry with `log_update` in the same transaction. That keeps the
+race-free update, rather than a read-modify-`save()` that would need a row lock to be as safe.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from lumen.lib.audit import log_update
 from patients.models import Dose, DoseSchedule, Medication, Profile, SymptomEntry
 
 MISSED_AFTER = dt.timedelta(days=1)  # a pending dose older than this counts as missed
@@ -225,15 +232,20 @@ def needs_refill(medication: Medication) -> bool:
 def _pack_adjust(schedule: DoseSchedule, units: int) -> None:
     """Count units off (negative) or back onto (positive) the pack, never below zero. In SQL,
     so two doses marked at once both count."""
-    Medication.objects.filter(pk=schedule.medication_id, pack_count__isnull=False).update(
+    if Medication.objects.filter(pk=schedule.medication_id, pack_count__isnull=False).update(
         pack_count=Greatest(F("pack_count") + units, Value(0))
-    )
+    ):
+        log_update(schedule.medication, ["pack_count"])
 
 
 def dose_schedule_remove(*, schedule: DoseSchedule) -> bool:
     """Stop a schedule. It is deactivated, not deleted, so the doses already recorded keep
     counting in adherence; False if it was already stopped."""
-    return bool(DoseSchedule.objects.filter(pk=schedule.pk, active=True).update(active=False))
+    with transaction.atomic():
+        stopped = DoseSchedule.objects.filter(pk=schedule.pk, active=True).update(active=False)
+        if stopped:
+            log_update(schedule, ["active"])
+    return bool(stopped)
 
 
 # --- Doses ------------------------------------------------------------------------------
@@ -249,6 +261,8 @@ def dose_record(*, dose: Dose, status: str, now: dt.datetime | None = None) -> b
         updated = Dose.objects.filter(pk=dose.pk, status=Dose.Status.PENDING).update(
             status=status, recorded_at=now, next_reminder_at=None
         )
+        if updated:
+            log_update(dose, ["status", "recorded_at", "next_reminder_at"])
         if updated and status == Dose.Status.TAKEN:
             _pack_adjust(dose.schedule, -dose.schedule.units_per_dose)
     if updated:
@@ -259,7 +273,8 @@ def dose_record(*, dose: Dose, status: str, now: dt.datetime | None = None) -> b
 def dose_undo(*, dose: Dose) -> bool:
     """Take back a dose marked by mistake: a scheduled dose is open again (no reminder is
     sent for it again), an extra dose is deleted; a taken one goes back into the pack.
-    Conditional, so a double click undoes once; False if there was nothing to undo."""
+    Conditional, so a double click undoes once; False if there was nothing to undo. (The
+    extra dose's deletion is audited by auditlog's delete signal.)"""
     with transaction.atomic():
         if dose.unscheduled:
             undone = bool(Dose.objects.filter(pk=dose.pk).delete()[0])
@@ -269,6 +284,8 @@ def dose_undo(*, dose: Dose) -> bool:
                 .exclude(status=Dose.Status.PENDING)
                 .update(status=Dose.Status.PENDING, recorded_at=None)
             )
+            if undone:
+                log_update(dose, ["status", "recorded_at"])
         if undone and dose.status == Dose.Status.TAKEN:
             _pack_adjust(dose.schedule, dose.schedule.units_per_dose)
     if undone:
@@ -284,9 +301,12 @@ def dose_snooze(*, dose: Dose, minutes: int, now: dt.datetime | None = None) -> 
     if minutes not in SNOOZE_MINUTES:
         raise ValueError(f"Cannot snooze for {minutes!r} minutes")
     at = (now or timezone.now()) + dt.timedelta(minutes=minutes)
-    updated = Dose.objects.filter(pk=dose.pk, status=Dose.Status.PENDING).update(
-        next_reminder_at=at
-    )
+    with transaction.atomic():
+        updated = Dose.objects.filter(pk=dose.pk, status=Dose.Status.PENDING).update(
+            next_reminder_at=at
+        )
+        if updated:
+            log_update(dose, ["next_reminder_at"])
     if updated:
         dose.next_reminder_at = at
     return bool(updated)
