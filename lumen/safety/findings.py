@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from lumen.safety import semantic
 from lumen.safety.knowledge import RANK, KnowledgeBase, knowledge_base
-from lumen.safety.screen import normalise
+from lumen.safety.lexicon import DRUG_PATTERNS, normalise
 
 # --- Negation and uncertainty (NegEx-style) -------------------------------------------------
 _NEGATION = re.compile(
@@ -45,6 +45,9 @@ _CLAUSE = re.compile(
     re.IGNORECASE,
 )
 
+# Findings that mean a poisoning: the escalation names poison control.
+POISONING = frozenset({"overdose", "tablet_count", "staggered_paracetamol", "ingested_medicine"})
+
 # --- The subject -----------------------------------------------------------------------------
 _CHILD = (
     r"sons?|daughters?|baby|babies|toddlers?|child|kid|boy|girl|little one|newborn|infant|"
@@ -54,7 +57,7 @@ _ADULT = (
     r"mum|mom|mother|mam|dad|father|husband|wife|partner|friend|flatmate|housemate|roommate|"
     r"neighbour|neighbor|grandad|granddad|grandpa|grandma|grandmother|grandfather|nan|nana|gran|"
     r"girlfriend|boyfriend|brother|sister|colleague|relative|uncle|aunt|auntie|fiance|fiancee|"
-    r"patient|client|resident|spouse|father in law|mother in law|mate|carer|sibling|bloke"
+    r"patient|client|customer|resident|spouse|father in law|mother in law|mate|carer|sibling|bloke"
 )
 _SUBJECT_CHILD = re.compile(rf"(?<![a-z])(?:my|our|the|a|his|her) (?:\w+ )?(?:{_CHILD})(?![a-z])")
 _SUBJECT_AGED_CHILD = re.compile(
@@ -100,6 +103,14 @@ _TABLETS = re.compile(
     r"(\d{1,3})\s*(?:x\s*)?(?:of\s+(?:his|her|my|their|the|mum'?s|dad'?s)\s+)?"
     r"(?:[a-z]+\s+){0,2}?(?:tablets?|pills?|capsules?|caplets?|tabs|[a-z]{5,}(?:ine|ol|am|ide|one|pam|lam|fen))"
 )
+# "had 16 co-codamol", "took 30 of her amitriptyline": a count of a named medicine.
+_NAMED_COUNT = re.compile(
+    r"(?:took|taken|take|taking|swallowed|swallow|had|ate|eaten|downed|necked|gave|given) "
+    r"(?:about |around |like |maybe |over |nearly |almost |at least |roughly |up to )?"
+    r"(\d{1,3}) (?:of )?(?:(?:his|her|my|their|the|mums|dads) )?(?:\w+ )?"
+    + DRUG_PATTERNS["<DRUG>"]
+    + r"(?![a-z])"
+)
 _PER_DAY = re.compile(
     r"(\d{1,2})(?:\s*(?:-|to)\s*(\d{1,2}))?\s*(?:tablets?|pills?|caplets?)\s*(?:a|per|each)\s*day"
 )
@@ -138,6 +149,7 @@ class Fired:
     level: str
     reason: str
     source: str
+    crisis: bool = False
 
 
 @dataclass
@@ -166,6 +178,14 @@ class Understanding:
         levels = [f.level for f in self.findings if f.level in RANK and f.level != "self_care"]
         levels += [r.level for r in self.fired]
         return max(levels, key=RANK.__getitem__, default=None)
+
+    @property
+    def crisis(self) -> list[str]:
+        """The crisis findings and rules read (suicidal thoughts, self-harm, harm to others):
+        the crisis lines come first, whatever the level."""
+        kb = knowledge_base()
+        ids = [f.id for f in self.findings if f.id in kb.findings and kb.findings[f.id].crisis]
+        return ids + [r.id for r in self.fired if r.crisis]
 
     @property
     def benign(self) -> bool:
@@ -318,7 +338,7 @@ def understand(
 def _fire(result: Understanding, kb: KnowledgeBase) -> None:
     present = result.present
     result.fired = [
-        Fired(rule.id, rule.level, rule.reason, rule.source)
+        Fired(rule.id, rule.level, rule.reason, rule.source, rule.crisis)
         for rule in kb.rules
         if rule.holds(
             present,
@@ -446,6 +466,7 @@ def _quantities(raw: str, result: Understanding, found: dict, kb: KnowledgeBase)
                 del found["fever"]
             break
     counts = [int(m.group(1)) for m in _TABLETS.finditer(raw)]
+    counts += [int(m.group(1)) for m in _NAMED_COUNT.finditer(normalise(raw))]
     if counts:
         result.tablets = max(counts)
         if result.tablets >= 10:

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from lumen.safety.lexicon import DRUG_PATTERNS
+
 KB_PATH = Path(__file__).resolve().parent / "redflags.yaml"
 LEVELS = ("self_care", "non_urgent", "urgent", "emergency")
 RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -34,6 +36,7 @@ class Finding:
     source: str
     patterns: tuple[re.Pattern, ...]
     exemplars: tuple[str, ...]
+    crisis: bool = False  # a mental-health crisis: the crisis lines, not only a level
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Rule:
     reason: str
     source: str
     exemplars: tuple[str, ...] = ()  # descriptions that should fire the rule (tested)
+    crisis: bool = False  # a mental-health crisis: the crisis lines, not only a level
 
     def holds(
         self,
@@ -93,7 +97,9 @@ class KnowledgeBase:
 
 def compile_pattern(pattern: str) -> re.Pattern:
     """A lexicon pattern over normalised text: whole words; `~` is up to four words between,
-    `~2` up to two."""
+    `~2` up to two; `<DRUG>` and `<CONTROLLED>` name the lexicon's medicine lists."""
+    for name, value in DRUG_PATTERNS.items():
+        pattern = pattern.replace(name, value)
     body = re.sub(
         r"\s*~(\d?)\s*",
         lambda m: rf"(?: [a-z0-9]+){{0,{m.group(1) or 4}}} ",
@@ -124,6 +130,7 @@ def _finding(item: Any, sources: dict) -> Finding:
         source=item["source"],
         patterns=patterns,
         exemplars=tuple(str(e) for e in item.get("exemplars") or ()),
+        crisis=bool(item.get("crisis")),
     )
 
 
@@ -156,6 +163,7 @@ def _rule(item: Any, findings: dict, sources: dict) -> Rule:
         reason=str(item["reason"]),
         source=item["source"],
         exemplars=tuple(str(e) for e in item.get("exemplars") or ()),
+        crisis=bool(item.get("crisis")),
     )
 
 
