@@ -84,7 +84,7 @@ _AGE_BABY = re.compile(
 )
 _AGE_PLAIN = re.compile(
     r"(?:\b(?:i am|im|i m|aged?|age|is|was|she is|he is|shes|hes|years?:?)\s+|\(|,\s*|\b(?:mum|mom|dad|father|mother|grandad|grandma|nan|husband|wife|bloke|man|woman|male|female|m|f)\s*,?\s*)"
-    r"(\d{1,3})(?:\s*(?:years?|yrs?|y\.?o\.?)(?:\s*old)?)?(?=\)|,|\.|\s|$)"
+    r"(\d{1,3})(?:\s*(?:years?|yrs?|y\.?o\.?)(?:\s*old)?)?(?=\)|,|\.|:|\s|$)"
 )
 _AGE_YEARS = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:years?|yrs?)(?:\s*old)?(?![a-z])")
 _NEWBORN = re.compile(r"(?<![a-z])(?:newborn|new born|neonate)(?![a-z])")
@@ -122,8 +122,14 @@ _PARACETAMOL = re.compile(
 )
 _DURATION = re.compile(
     rf"(?:for|since|past|last|over)\s+(?:the\s+)?(?:past\s+|last\s+)?{_NUM}\s*(hour|hr|day|week|wk|month|year)s?"
-    rf"|{_NUM}\s*(hour|hr|day|week|wk|month|year)s?\s+(?:now|already|straight|in a row)"
+    rf"|{_NUM}\s*(hour|hr|day|week|wk|month|year)s?\s+(?:now|already|straight|in a row|ago)"
 )
+# "for weeks", "for months", "4/52" (weeks, in clinical shorthand).
+_LOOSE_DURATION = re.compile(
+    r"(?:for|over|since|past|last) (?:the )?(?:past |last )?(weeks|months|years|ages)(?![a-z])"
+    r"|(?<![\d/])(\d{1,2})/52(?!\d)"
+)
+_LOOSE_DAYS = {"weeks": 21, "months": 60, "years": 365, "ages": 21}
 _UNIT_DAYS = {"hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, "wk": 7, "month": 30, "year": 365}
 _WEEKS_PREGNANT = re.compile(
     r"(\d{1,2})\s*(?:\+\d\s*)?(?:weeks?|wks?)\s*(?:pregnant|gone|along|\+|,|\.|and|today|now|with|$)"
@@ -176,7 +182,7 @@ class Understanding:
     def level(self) -> str | None:
         """The highest level a finding or rule gives; None when nothing decisive was read."""
         levels = [f.level for f in self.findings if f.level in RANK and f.level != "self_care"]
-        levels += [r.level for r in self.fired]
+        levels += [r.level for r in self.fired if r.level != "self_care"]
         return max(levels, key=RANK.__getitem__, default=None)
 
     @property
@@ -189,7 +195,9 @@ class Understanding:
 
     @property
     def benign(self) -> bool:
-        return any(f.level == "self_care" for f in self.findings)
+        return any(f.level == "self_care" for f in self.findings) or any(
+            r.level == "self_care" for r in self.fired
+        )
 
     @property
     def emergencies(self) -> list[str]:
@@ -479,10 +487,15 @@ def _quantities(raw: str, result: Understanding, found: dict, kb: KnowledgeBase)
         number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         days = _number(number) * _UNIT_DAYS[unit]
         result.duration_days = max(result.duration_days or 0, days)
+    for m in _LOOSE_DURATION.finditer(raw):
+        days = _LOOSE_DAYS[m.group(1)] if m.group(1) else _number(m.group(2)) * 7
+        result.duration_days = max(result.duration_days or 0, days)
     if result.duration_days is not None and result.duration_days >= 5:
         add("long_duration", f"{result.duration_days:g} days")
+    if result.duration_days is not None and result.duration_days >= 21:
+        add("persistent", f"{result.duration_days:g} days")
     weeks = _WEEKS_PREGNANT.search(raw)
-    if weeks and ("pregnan" in raw or "weeks," in raw or raw.lstrip().startswith(weeks.group(0))):
+    if weeks and ("pregnan" in raw or raw.lstrip().startswith(weeks.group(0))):
         value = float(next(g for g in weeks.groups() if g))
         if 4 <= value <= 42:
             result.weeks_pregnant = value

@@ -21,7 +21,14 @@ RANK = {level: i for i, level in enumerate(LEVELS)}
 FINDING_LEVELS = (*LEVELS, "context")
 _WHEN_KEYS = {"age_under", "age_over", "pregnant", "weeks_pregnant_over", "child"}
 # Findings read from quantities in the text rather than from words (see findings.py).
-DERIVED = {"tablet_count", "staggered_paracetamol", "long_duration", "low_temperature", "fever"}
+DERIVED = {
+    "tablet_count",
+    "staggered_paracetamol",
+    "long_duration",
+    "persistent",
+    "low_temperature",
+    "fever",
+}
 
 
 class KnowledgeBaseError(ValueError):

@@ -130,7 +130,8 @@ KEYWORDS = frozenset(
     unresponsive anaphylaxis anaphylactic breathing swelling swollen drooping slurred numbness
     confused confusion vomiting headache meningitis prescription diagnose diagnosis tumour
     pregnant pregnancy stomach abdominal crushing radiating sweating shortness tightness
-    gasping choking bleeding pressure poisoned unconcious epilepsy allergic allergy
+    gasping choking bleeding pressure poisoned unconcious epilepsy allergic allergy weight
+    diarrhoea
     """.split()
 )
 # Real words that a generated variant must never overwrite.
