@@ -200,6 +200,37 @@ FORGERY = (
     r"|alter|extend) (?:\S+ ){0,3}expiry dates?",
 )
 
+# Misuse understood as a request's intent over the medicine vocabulary rather than as fixed
+# phrases: concealment (from a person, a pharmacy, an audit or a trace) of something done with
+# a medicine or a record; deceiving a prescriber; a fake letter; a recreational preparation;
+# dosing someone covertly to sedate them.
+CONCEALMENT = (
+    r"without (?:\S+ ){0,3}(?:noticing|knowing|finding out|realising|realizing|seeing|checking)"
+    r"(?! (?:the )?taste)|(?:least|un|not|less) traceable|without (?:a |any )?trace"
+    r"|(?:so|before) (?:\S+ ){0,6}(?:dont|doesnt|wont|isnt|not|never|no one|nobody|neither|none) (?:\S+ )?"
+    r"(?:show\w*|notice\w*|finds? out|know\w*|delay\w*|flag\w*|spot\w*|catch\w*|caught)"
+    r"|before the (?:audit|inspection|inspectors?)|cover (?:\S+ )?up|hide (?:it|this|the|them)"
+)
+CONCEALED_OBJECT = (
+    r"<DRUG>|register|logs?|records?|entries|entry|readings?|results|batch|tablets|pills"
+    r"|patch\w*|meds|medication|refills?|stock|boxes|prescriptions?|scripts?"
+)
+DECEIVING_A_PRESCRIBER = (
+    r"(?:what|which) (?:symptoms|things|words) (?:\S+ ){0,5}(?:say|describe|tell|mention|claim"
+    r"|list|report|fake|complain of) (?:\S+ ){0,6}(?:get|be prescribed|prescribe) (?:\S+ ){0,3}"
+    r"<CONTROLLED>",
+    r"(?:doctors?|gps?|medical|sick|fit) (?:letter|note|certificate|cert) (?:\S+ ){0,2}(?:saying"
+    r"|stating|that says|to say|claiming)",
+)
+RECREATIONAL = (
+    r"(?:make|making|mix|mixing|drink\w*|sip\w*) lean|lean (?:with|from|using)|purple drank"
+    r"|sizzurp|dirty sprite",
+    r"(?:put|slip|dissolve|add|spike|crush|mix|hide) (?:\S+ ){0,4}(?:in|into) (?:\S+ ){0,3}"
+    r"(?:drink|food|tea|coffee|meal|juice|bottle|dinner|wine|beer) (?:\S+ ){0,3}(?:so|to make)"
+    r" (?:he|she|they|him|her|them) (?:\S+ ){0,3}(?:sleep\w*|calm\w*|quiet\w*|drowsy"
+    r"|knocked out|pass\w* out|out cold)",
+)
+
 CONDITION = (
     r"cancer\w*|tumou?rs?|leuka?emia|lymphoma|melanoma|diabetes|covid|coronavirus|flu"
     r"|influenza|a cold|strep|std|sti|chlamydia|gonorrh?o?ea|herpes|hiv|aids|syphilis|hpv|uti"
@@ -257,6 +288,9 @@ EDUCATIONAL = (
     r"|tell me about|information (?:on|about)|learn\w* about|in general|generally|typically"
     r"|usually|for (?:a|my) (?:school|class|project|essay|exam|assignment|course)"
     r"|i am (?:a |an )?(?:student|nurse|doctor|teacher|first aider|carer)"
+    r"|(?:nursing|medical|pharmacy|paramedic) student|student (?:nurse|paramedic|pharmacist)"
+    r"|how (?:is|are) (?:\S+ ){1,4}(?:managed|treated|diagnosed|handled|assessed)"
+    r"|how (?:do|should|must|can) (?:we|i) (?:report|record|document|notify)"
 )
 ASKING_FRAMES = (
     r"(?:what|how) (?:should|do|can|could|would|must) (?:i|we) \w+|(?:can|may) i ask"
@@ -338,8 +372,9 @@ _DOSING = tuple(_rx(p) for p in DOSING_ASKS)
 _OWN_PRESCRIPTION, _MISSED_DOSE = _rx(OWN_PRESCRIPTION), _rx(MISSED_DOSE)
 _NOT_A_DOSING_ASK, _COMPOSITION = _rx(NOT_A_DOSING_ASK), re.compile(COMPOSITION)
 _OBTAIN, _ILLICIT = _rx(OBTAIN), _rx(ILLICIT)
-_FRAUD = _rx(*PRESCRIPTION_FRAUD, *FORGERY)
-_MISUSE = _rx(*MISUSE)
+_FRAUD = _rx(*PRESCRIPTION_FRAUD, *FORGERY, *DECEIVING_A_PRESCRIBER)
+_MISUSE = _rx(*MISUSE, *RECREATIONAL)
+_CONCEALMENT, _CONCEALED_OBJECT = _rx(CONCEALMENT), _rx(CONCEALED_OBJECT)
 _DIAGNOSIS = _rx(*DIAGNOSIS_ASKS)
 _EDUCATIONAL, _ASKING_FRAMES = _rx(EDUCATIONAL), _rx(ASKING_FRAMES)
 _FIRST_PERSON, _THIRD_PERSON_NOW = _rx(FIRST_PERSON), _rx(THIRD_PERSON_NOW)
@@ -386,9 +421,9 @@ def screen(question: str, *, audience: str = "patient") -> Screening:
     found.crisis_topic = bool(_CRISIS_TOPIC.search(text))
     if _FRAUD.search(text):
         found.refusals.append("prescription_fraud")
-    if _MISUSE.search(text):
+    if _MISUSE.search(text) or (_CONCEALMENT.search(text) and _CONCEALED_OBJECT.search(text)):
         found.refusals.append("misuse")
-    _screen_findings(question, text, found)
+    _screen_findings(question, text, found, audience=audience)
     if audience == "patient":
         if _OBTAIN.search(text) and _ILLICIT.search(text):
             found.refusals.append("controlled_substance_obtain")
@@ -407,7 +442,7 @@ _GENERAL_QUESTION = re.compile(
 )
 
 
-def _screen_findings(question: str, text: str, found: _Findings) -> None:
+def _screen_findings(question: str, text: str, found: _Findings, *, audience: str) -> None:
     """Emergencies and crises from the shared red-flag knowledge base (the same findings
     triage uses), however they are told: escalate when they are presented (the asker, or
     someone with them, now), not when asked about in general."""
@@ -441,8 +476,13 @@ def _screen_findings(question: str, text: str, found: _Findings) -> None:
     # A question about suicide or self-harm as a topic is answered with the crisis reminder;
     # indirect first- or third-person wording ("never wake up", "until I have enough")
     # escalates even inside a question frame ("what would happen if ...").
-    if understood.crisis and not (educational and _CRISIS_TOPIC.search(text)):
-        found.crisis += understood.crisis
+    crisis = understood.crisis
+    if audience == "pharma" and set(crisis) == {"suicide_method"}:
+        # Toxic and lethal doses are a professional question for QA staff (risk
+        # assessments, handling); suicidal or self-harm wording still escalates.
+        crisis = []
+    if crisis and not (educational and _CRISIS_TOPIC.search(text)):
+        found.crisis += crisis
 
 
 def _presenting(text: str) -> bool:
