@@ -6,8 +6,6 @@ Pure Python: no database, no network. Each table row is
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from lumen import safety
@@ -366,15 +364,6 @@ def test_obtaining_controlled_drugs_is_refused_with_somewhere_to_turn():
 def test_an_unknown_audience_is_an_error():
     with pytest.raises(ValueError, match="audience"):
         safety.screen("what is aspirin", audience="public")
-
-
-def test_screening_takes_well_under_a_millisecond_per_question():
-    questions = [row.values[0] for row in ROWS] + ["word " * 400]  # a long one too
-    start = time.perf_counter()
-    for question in questions:
-        safety.screen(question)
-    per_question = (time.perf_counter() - start) / len(questions)
-    assert per_question < 0.005  # typically ~0.2 ms; generous for loaded CI machines
 
 
 # --- review() ---------------------------------------------------------------------------------
