@@ -211,9 +211,12 @@ CONCEALMENT = (
     r"(?:show\w*|notice\w*|finds? out|know\w*|delay\w*|flag\w*|spot\w*|catch\w*|caught)"
     r"|before the (?:audit|inspection|inspectors?)|cover (?:\S+ )?up|hide (?:it|this|the|them)"
 )
+# What concealment must be about to be misuse: a controlled drug, or a record being altered
+# (keeping one's own prescription private from family or colleagues is not misuse).
 CONCEALED_OBJECT = (
-    r"<DRUG>|register|logs?|records?|entries|entry|readings?|results|batch|tablets|pills"
-    r"|patch\w*|meds|medication|refills?|stock|boxes|prescriptions?|scripts?"
+    r"<CONTROLLED>|(?:adjust|rewrite|change|alter|edit|fudge|doctor|amend|backdate|fake"
+    r"|fabricate|tweak|delete|remove|cover) (?:\S+ ){0,4}(?:register|logs?|records?|entries|entry"
+    r"|readings?|results|batch|data|paperwork|chart|stock count)"
 )
 DECEIVING_A_PRESCRIBER = (
     r"(?:what|which) (?:symptoms|things|words) (?:\S+ ){0,5}(?:say|describe|tell|mention|claim"
