@@ -52,6 +52,7 @@ class Rule:
     all: frozenset[str]
     any: frozenset[str]
     min_any: int
+    none: frozenset[str]  # findings that stop the rule (e.g. "self-care is helping")
     when: dict
     level: str
     reason: str
@@ -68,7 +69,7 @@ class Rule:
         weeks_pregnant: float | None,
         subject: str = "self",
     ) -> bool:
-        if not self.all <= present:
+        if not self.all <= present or self.none & present:
             return False
         if self.any and len(self.any & present) < self.min_any:
             return False
@@ -146,7 +147,8 @@ def _rule(item: Any, findings: dict, sources: dict) -> Rule:
         raise KnowledgeBaseError(f"Each rule needs an 'id': {item!r:.80}.")
     where = f"rule {item['id']}"
     all_, any_ = set(item.get("all") or ()), set(item.get("any") or ())
-    unknown = (all_ | any_) - set(findings) - DERIVED
+    none = set(item.get("none") or ())
+    unknown = (all_ | any_ | none) - set(findings) - DERIVED
     if unknown:
         raise KnowledgeBaseError(f"{where}: unknown findings {sorted(unknown)}.")
     if not all_ and not any_:
@@ -165,6 +167,7 @@ def _rule(item: Any, findings: dict, sources: dict) -> Rule:
         all=frozenset(all_),
         any=frozenset(any_),
         min_any=int(item.get("min_any", 1)),
+        none=frozenset(none),
         when=dict(when),
         level=item["level"],
         reason=str(item["reason"]),

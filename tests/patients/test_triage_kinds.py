@@ -24,6 +24,8 @@ CASES = [
     ),
     ("a splinter in my thumb, I can see the end", "self_care"),
     ("mosquito bites on my legs, itchy, not spreading", "self_care"),
+    # long-standing, but self-care is working: stays self-care
+    ("dry skin on my hands for months, the emollient helps a lot", "self_care"),
 ]
 
 
