@@ -1,6 +1,7 @@
 """Lumen's safety package: every question and every answer passes through it.
 
 - `messages`: what Lumen says when it escalates, refuses or reminds;
+- `lexicon`: the medicine vocabulary and the one normaliser every pattern is written against;
 - `redflags.yaml` + `knowledge`: the one red-flag knowledge base, as data (findings with lay
   paraphrases and exemplars, rules over findings with modifiers, each with its source);
 - `findings`: clinical findings read from free text (lexicon, negation and uncertainty,
@@ -12,6 +13,7 @@
 Triage (`patients.triage`) loads the same knowledge base, so both know the same emergencies.
 """
 
+from lumen.safety.lexicon import CONTROLLED_DRUGS, OTC_DRUGS, PRESCRIPTION_DRUGS, normalise
 from lumen.safety.messages import (
     ABSTAIN_TEXT,
     CRISIS_MESSAGE,
@@ -29,18 +31,7 @@ from lumen.safety.messages import (
     WITHHELD_NOTICE,
 )
 from lumen.safety.review import Review, review, strip_instructions
-from lumen.safety.screen import (
-    AUDIENCES,
-    CONTROLLED_DRUGS,
-    CRISIS_RULES,
-    EMERGENCY_RULES,
-    OTC_DRUGS,
-    PRESCRIPTION_DRUGS,
-    EmergencyRule,
-    Screening,
-    normalise,
-    screen,
-)
+from lumen.safety.screen import AUDIENCES, Screening, screen
 
 __all__ = [
     "ABSTAIN_TEXT",
@@ -48,7 +39,6 @@ __all__ = [
     "CONTROLLED_DRUGS",
     "CRISIS_MESSAGE",
     "CRISIS_REMINDER",
-    "CRISIS_RULES",
     "DIAGNOSIS_MESSAGE",
     "DISCLAIMER",
     "DOSING_INFO_LINE",
@@ -56,14 +46,12 @@ __all__ = [
     "EMERGENCY_MESSAGE",
     "EMERGENCY_NUMBERS",
     "EMERGENCY_REMINDER",
-    "EMERGENCY_RULES",
     "HARM_TO_OTHERS_LINE",
     "OBTAIN_MESSAGE",
     "OTC_DRUGS",
     "POISON_CONTROL",
     "PRESCRIPTION_DRUGS",
     "WITHHELD_NOTICE",
-    "EmergencyRule",
     "Review",
     "Screening",
     "normalise",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from lumen.safety import semantic
 from lumen.safety.knowledge import RANK, KnowledgeBase, knowledge_base
-from lumen.safety.screen import normalise
+from lumen.safety.lexicon import DRUG_PATTERNS, normalise
 
 # --- Negation and uncertainty (NegEx-style) -------------------------------------------------
 _NEGATION = re.compile(
@@ -45,6 +45,9 @@ _CLAUSE = re.compile(
     re.IGNORECASE,
 )
 
+# Findings that mean a poisoning: the escalation names poison control.
+POISONING = frozenset({"overdose", "tablet_count", "staggered_paracetamol", "ingested_medicine"})
+
 # --- The subject -----------------------------------------------------------------------------
 _CHILD = (
     r"sons?|daughters?|baby|babies|toddlers?|child|kid|boy|girl|little one|newborn|infant|"
@@ -54,7 +57,7 @@ _ADULT = (
     r"mum|mom|mother|mam|dad|father|husband|wife|partner|friend|flatmate|housemate|roommate|"
     r"neighbour|neighbor|grandad|granddad|grandpa|grandma|grandmother|grandfather|nan|nana|gran|"
     r"girlfriend|boyfriend|brother|sister|colleague|relative|uncle|aunt|auntie|fiance|fiancee|"
-    r"patient|client|resident|spouse|father in law|mother in law|mate|carer|sibling|bloke"
+    r"patient|client|customer|resident|spouse|father in law|mother in law|mate|carer|sibling|bloke"
 )
 _SUBJECT_CHILD = re.compile(rf"(?<![a-z])(?:my|our|the|a|his|her) (?:\w+ )?(?:{_CHILD})(?![a-z])")
 _SUBJECT_AGED_CHILD = re.compile(
@@ -81,7 +84,7 @@ _AGE_BABY = re.compile(
 )
 _AGE_PLAIN = re.compile(
     r"(?:\b(?:i am|im|i m|aged?|age|is|was|she is|he is|shes|hes|years?:?)\s+|\(|,\s*|\b(?:mum|mom|dad|father|mother|grandad|grandma|nan|husband|wife|bloke|man|woman|male|female|m|f)\s*,?\s*)"
-    r"(\d{1,3})(?:\s*(?:years?|yrs?|y\.?o\.?)(?:\s*old)?)?(?=\)|,|\.|\s|$)"
+    r"(\d{1,3})(?:\s*(?:years?|yrs?|y\.?o\.?)(?:\s*old)?)?(?=\)|,|\.|:|\s|$)"
 )
 _AGE_YEARS = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:years?|yrs?)(?:\s*old)?(?![a-z])")
 _NEWBORN = re.compile(r"(?<![a-z])(?:newborn|new born|neonate)(?![a-z])")
@@ -100,6 +103,14 @@ _TABLETS = re.compile(
     r"(\d{1,3})\s*(?:x\s*)?(?:of\s+(?:his|her|my|their|the|mum'?s|dad'?s)\s+)?"
     r"(?:[a-z]+\s+){0,2}?(?:tablets?|pills?|capsules?|caplets?|tabs|[a-z]{5,}(?:ine|ol|am|ide|one|pam|lam|fen))"
 )
+# "had 16 co-codamol", "took 30 of her amitriptyline": a count of a named medicine.
+_NAMED_COUNT = re.compile(
+    r"(?:took|taken|take|taking|swallowed|swallow|had|ate|eaten|downed|necked|gave|given) "
+    r"(?:about |around |like |maybe |over |nearly |almost |at least |roughly |up to )?"
+    r"(\d{1,3}) (?:of )?(?:(?:his|her|my|their|the|mums|dads) )?(?:\w+ )?"
+    + DRUG_PATTERNS["<DRUG>"]
+    + r"(?![a-z])"
+)
 _PER_DAY = re.compile(
     r"(\d{1,2})(?:\s*(?:-|to)\s*(\d{1,2}))?\s*(?:tablets?|pills?|caplets?)\s*(?:a|per|each)\s*day"
 )
@@ -111,8 +122,14 @@ _PARACETAMOL = re.compile(
 )
 _DURATION = re.compile(
     rf"(?:for|since|past|last|over)\s+(?:the\s+)?(?:past\s+|last\s+)?{_NUM}\s*(hour|hr|day|week|wk|month|year)s?"
-    rf"|{_NUM}\s*(hour|hr|day|week|wk|month|year)s?\s+(?:now|already|straight|in a row)"
+    rf"|{_NUM}\s*(hour|hr|day|week|wk|month|year)s?\s+(?:now|already|straight|in a row|ago)"
 )
+# "for weeks", "for months", "4/52" (weeks, in clinical shorthand).
+_LOOSE_DURATION = re.compile(
+    r"(?:for|over|since|past|last) (?:the )?(?:past |last )?(weeks|months|years|ages)(?![a-z])"
+    r"|(?<![\d/])(\d{1,2})/52(?!\d)"
+)
+_LOOSE_DAYS = {"weeks": 21, "months": 60, "years": 365, "ages": 21}
 _UNIT_DAYS = {"hour": 1 / 24, "hr": 1 / 24, "day": 1, "week": 7, "wk": 7, "month": 30, "year": 365}
 _WEEKS_PREGNANT = re.compile(
     r"(\d{1,2})\s*(?:\+\d\s*)?(?:weeks?|wks?)\s*(?:pregnant|gone|along|\+|,|\.|and|today|now|with|$)"
@@ -138,6 +155,7 @@ class Fired:
     level: str
     reason: str
     source: str
+    crisis: bool = False
 
 
 @dataclass
@@ -164,12 +182,22 @@ class Understanding:
     def level(self) -> str | None:
         """The highest level a finding or rule gives; None when nothing decisive was read."""
         levels = [f.level for f in self.findings if f.level in RANK and f.level != "self_care"]
-        levels += [r.level for r in self.fired]
+        levels += [r.level for r in self.fired if r.level != "self_care"]
         return max(levels, key=RANK.__getitem__, default=None)
 
     @property
+    def crisis(self) -> list[str]:
+        """The crisis findings and rules read (suicidal thoughts, self-harm, harm to others):
+        the crisis lines come first, whatever the level."""
+        kb = knowledge_base()
+        ids = [f.id for f in self.findings if f.id in kb.findings and kb.findings[f.id].crisis]
+        return ids + [r.id for r in self.fired if r.crisis]
+
+    @property
     def benign(self) -> bool:
-        return any(f.level == "self_care" for f in self.findings)
+        return any(f.level == "self_care" for f in self.findings) or any(
+            r.level == "self_care" for r in self.fired
+        )
 
     @property
     def emergencies(self) -> list[str]:
@@ -318,7 +346,7 @@ def understand(
 def _fire(result: Understanding, kb: KnowledgeBase) -> None:
     present = result.present
     result.fired = [
-        Fired(rule.id, rule.level, rule.reason, rule.source)
+        Fired(rule.id, rule.level, rule.reason, rule.source, rule.crisis)
         for rule in kb.rules
         if rule.holds(
             present,
@@ -446,6 +474,7 @@ def _quantities(raw: str, result: Understanding, found: dict, kb: KnowledgeBase)
                 del found["fever"]
             break
     counts = [int(m.group(1)) for m in _TABLETS.finditer(raw)]
+    counts += [int(m.group(1)) for m in _NAMED_COUNT.finditer(normalise(raw))]
     if counts:
         result.tablets = max(counts)
         if result.tablets >= 10:
@@ -458,10 +487,15 @@ def _quantities(raw: str, result: Understanding, found: dict, kb: KnowledgeBase)
         number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         days = _number(number) * _UNIT_DAYS[unit]
         result.duration_days = max(result.duration_days or 0, days)
+    for m in _LOOSE_DURATION.finditer(raw):
+        days = _LOOSE_DAYS[m.group(1)] if m.group(1) else _number(m.group(2)) * 7
+        result.duration_days = max(result.duration_days or 0, days)
     if result.duration_days is not None and result.duration_days >= 5:
         add("long_duration", f"{result.duration_days:g} days")
+    if result.duration_days is not None and result.duration_days >= 21:
+        add("persistent", f"{result.duration_days:g} days")
     weeks = _WEEKS_PREGNANT.search(raw)
-    if weeks and ("pregnan" in raw or "weeks," in raw or raw.lstrip().startswith(weeks.group(0))):
+    if weeks and ("pregnan" in raw or raw.lstrip().startswith(weeks.group(0))):
         value = float(next(g for g in weeks.groups() if g))
         if 4 <= value <= 42:
             result.weeks_pregnant = value

@@ -13,13 +13,22 @@ from typing import Any
 
 import yaml
 
+from lumen.safety.lexicon import DRUG_PATTERNS
+
 KB_PATH = Path(__file__).resolve().parent / "redflags.yaml"
 LEVELS = ("self_care", "non_urgent", "urgent", "emergency")
 RANK = {level: i for i, level in enumerate(LEVELS)}
 FINDING_LEVELS = (*LEVELS, "context")
 _WHEN_KEYS = {"age_under", "age_over", "pregnant", "weeks_pregnant_over", "child"}
 # Findings read from quantities in the text rather than from words (see findings.py).
-DERIVED = {"tablet_count", "staggered_paracetamol", "long_duration", "low_temperature", "fever"}
+DERIVED = {
+    "tablet_count",
+    "staggered_paracetamol",
+    "long_duration",
+    "persistent",
+    "low_temperature",
+    "fever",
+}
 
 
 class KnowledgeBaseError(ValueError):
@@ -34,6 +43,7 @@ class Finding:
     source: str
     patterns: tuple[re.Pattern, ...]
     exemplars: tuple[str, ...]
+    crisis: bool = False  # a mental-health crisis: the crisis lines, not only a level
 
 
 @dataclass(frozen=True)
@@ -42,11 +52,13 @@ class Rule:
     all: frozenset[str]
     any: frozenset[str]
     min_any: int
+    none: frozenset[str]  # findings that stop the rule (e.g. "self-care is helping")
     when: dict
     level: str
     reason: str
     source: str
     exemplars: tuple[str, ...] = ()  # descriptions that should fire the rule (tested)
+    crisis: bool = False  # a mental-health crisis: the crisis lines, not only a level
 
     def holds(
         self,
@@ -57,7 +69,7 @@ class Rule:
         weeks_pregnant: float | None,
         subject: str = "self",
     ) -> bool:
-        if not self.all <= present:
+        if not self.all <= present or self.none & present:
             return False
         if self.any and len(self.any & present) < self.min_any:
             return False
@@ -93,7 +105,9 @@ class KnowledgeBase:
 
 def compile_pattern(pattern: str) -> re.Pattern:
     """A lexicon pattern over normalised text: whole words; `~` is up to four words between,
-    `~2` up to two."""
+    `~2` up to two; `<DRUG>` and `<CONTROLLED>` name the lexicon's medicine lists."""
+    for name, value in DRUG_PATTERNS.items():
+        pattern = pattern.replace(name, value)
     body = re.sub(
         r"\s*~(\d?)\s*",
         lambda m: rf"(?: [a-z0-9]+){{0,{m.group(1) or 4}}} ",
@@ -124,6 +138,7 @@ def _finding(item: Any, sources: dict) -> Finding:
         source=item["source"],
         patterns=patterns,
         exemplars=tuple(str(e) for e in item.get("exemplars") or ()),
+        crisis=bool(item.get("crisis")),
     )
 
 
@@ -132,7 +147,8 @@ def _rule(item: Any, findings: dict, sources: dict) -> Rule:
         raise KnowledgeBaseError(f"Each rule needs an 'id': {item!r:.80}.")
     where = f"rule {item['id']}"
     all_, any_ = set(item.get("all") or ()), set(item.get("any") or ())
-    unknown = (all_ | any_) - set(findings) - DERIVED
+    none = set(item.get("none") or ())
+    unknown = (all_ | any_ | none) - set(findings) - DERIVED
     if unknown:
         raise KnowledgeBaseError(f"{where}: unknown findings {sorted(unknown)}.")
     if not all_ and not any_:
@@ -151,11 +167,13 @@ def _rule(item: Any, findings: dict, sources: dict) -> Rule:
         all=frozenset(all_),
         any=frozenset(any_),
         min_any=int(item.get("min_any", 1)),
+        none=frozenset(none),
         when=dict(when),
         level=item["level"],
         reason=str(item["reason"]),
         source=item["source"],
         exemplars=tuple(str(e) for e in item.get("exemplars") or ()),
+        crisis=bool(item.get("crisis")),
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lumen.safety.lexicon import PRESCRIPTION_DRUGS
 from lumen.safety.messages import ABSTAIN_TEXT, DISCLAIMER, WITHHELD_NOTICE
-from lumen.safety.screen import _INJECTION, _PLACEHOLDERS, AUDIENCES, PRESCRIPTION_DRUGS
+from lumen.safety.screen import _INJECTION, _PLACEHOLDERS, AUDIENCES
 
 # ---------------------------------------------------------------------------------------------
 # Reviewing an answer

@@ -10,7 +10,7 @@ from functools import lru_cache
 _NEGATION_CUE = re.compile(
     r"(?<![a-z])(?:no|not|denies|denied|denying|without|negative for|free of|absence of|absent"
     r"|nor|never had|doesn'?t have|does not have|didn'?t have|did not have|hasn'?t had"
-    r"|has not had|haven'?t had|no signs? of|no evidence of|ruled out|resolved)(?![a-z])"
+    r"|has not had|haven'?t had|hasn'?t been|has not been|hasn'?t|isn'?t|no signs? of|no evidence of|ruled out|resolved)(?![a-z])"
 )
 _NEGATION_END = re.compile(
     r"[.;:!?\n]|(?<![a-z])(?:but|however|although|though|except|apart from|aside from|yet"

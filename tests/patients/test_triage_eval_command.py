@@ -94,10 +94,11 @@ def test_a_missing_file_is_a_clear_command_error(tmp_path):
 def test_semigran_vignettes_meet_the_recorded_floors(shared_data):
     data = json.loads(_run(shared_data / "triage" / "semigran_45_vignettes.jsonl", "--json"))
     assert len(data["cases"]) == 45
-    # Recorded in docs/benchmarks.md: 95.6% overall, 15/15 emergencies (issue 14's floor is
-    # 90% and 15/15; the shared red-flag knowledge base traded one non-emergency case).
+    # Recorded in docs/benchmarks.md: 91.1% overall, 15/15 emergencies. Issue 14's floor is
+    # 90% and 15/15; the 'see a GP when symptoms last three weeks or get worse' rules moved
+    # two self-care vignettes to non-urgent (measurement only: never tuned on this set).
     assert data["emergency_recall"] >= 1.0
-    assert data["accuracy"] >= 0.95
+    assert data["accuracy"] >= 0.90
 
 
 def test_lumens_own_lay_language_cases_meet_their_floors():
