@@ -27,7 +27,8 @@ NOT_AUDITED = {
     "pharma:document_withdraw", "pharma:document_pdf", "pharma:document_revision_pdf",
     "pharma:execution_start", "pharma:execution_pdf", "pharma:evidence_download",
     "pharma:logbook_entry_verify", "pharma:result_record", "pharma:execution_sign",
-    "pharma:logbook_entry_correct", "pharma:deviation_assess",
+    "pharma:logbook_entry_correct", "pharma:deviation_assess", "patients:dose_undo",
+    "patients:dose_snooze", "patients:medication_supply", "pharma:logbook_pdf",
     # htmx fragments swapped into the profile page (audited there).
     "patients:medications_edit", "patients:conditions_edit", "patients:allergies_edit",
     "patients:schedule_add",
@@ -82,7 +83,12 @@ def test_every_route_with_arguments_is_sampled_or_says_why_not(samples):
 
 
 @pytest.fixture
-def samples(acme, acme_signer, small_corpus, staff_user):
+def samples(acme, acme_signer, small_corpus, staff_user, alice_patient):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from patients.models import Dose, DoseSchedule, Medication, Profile
     from pharma import documents, kinds
     from tests.pharma.document_data import complete_content
 
@@ -94,7 +100,15 @@ def samples(acme, acme_signer, small_corpus, staff_user):
         document=document, user=acme_signer, content=complete_content(kind), reason="Filled in"
     )
     uid = document.uid
+    # The reminder page of one of the patient's doses (pages of other people's doses are 404).
+    profile, _ = Profile.objects.get_or_create(user=alice_patient)
+    medication = Medication.objects.create(profile=profile, name="Metformin")
+    schedule = DoseSchedule.objects.create(
+        medication=medication, time_of_day=dt.time(8), dose="500 mg"
+    )
+    dose = Dose.objects.create(schedule=schedule, due_at=timezone.now())
     return {
+        "patients:dose_detail": [dose.uid],
         "pharma:document_detail": [uid],
         "pharma:document_edit": [uid],
         "pharma:document_sign": [uid],
