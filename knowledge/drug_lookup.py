@@ -23,6 +23,8 @@ def drug_for_key(key: str, queryset: QuerySet[Drug] | None = None) -> Drug | Non
         return queryset.filter(uid=uuid.UUID(key)).first()
     except ValueError:
         pass
+    if "\x00" in key:  # no slug holds NUL, and PostgreSQL text cannot: a query would fail
+        return None
     # Two names with one slug ("st johns wort", "st. john's wort"): the first A-Z, as ever.
     return queryset.filter(slug=key).order_by("name").first()
 

@@ -32,6 +32,13 @@ def test_every_drug_is_found_by_the_slug_of_its_name_in_one_query(
         assert slugify(drug.name) == slugify(name)
     assert drug_for_key("st-johns-wort").name == "st john's wort"
     assert drug_for_key("no-such-drug") is None
+    assert drug_for_key("ibu\x00profen") is None  # never reaches the database
+
+
+def test_a_drug_page_for_a_key_no_drug_has_is_a_404(client, alice_patient, login, drug_database):
+    login(alice_patient)
+    for key in ("no-such-drug", "ibu%00profen", "Ibuprofen", "ibuprofen%20"):
+        assert client.get(f"/patients/drugs/{key}/").status_code == 404, key
 
 
 def test_the_slug_follows_a_renamed_drug(drug_database, db):
