@@ -8,7 +8,6 @@ import uuid
 from functools import lru_cache
 
 from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
-from django.utils.text import slugify
 
 from knowledge.models import Drug
 from knowledge.starter import STARTER_DIR
@@ -17,16 +16,17 @@ QUERY_MAX_LENGTH = 100
 
 
 def drug_for_key(key: str, queryset: QuerySet[Drug] | None = None) -> Drug | None:
-    """A drug by its UUID, or by the slug of its generic name ("st-johns-wort"); None else.
-    `queryset` narrows or prefetches (the default is every drug)."""
+    """A drug by its UUID, or by the slug of its generic name ("st-johns-wort", `Drug.slug`);
+    None else. `queryset` narrows or prefetches (the default is every drug)."""
     queryset = Drug.objects.all() if queryset is None else queryset
     try:
         return queryset.filter(uid=uuid.UUID(key)).first()
     except ValueError:
         pass
-    names = Drug.objects.values_list("id", "name")
-    ids = [drug_id for drug_id, name in names if slugify(name) == key]
-    return queryset.filter(id=ids[0]).first() if ids else None
+    if "\x00" in key:  # no slug holds NUL, and PostgreSQL text cannot: a query would fail
+        return None
+    # Two names with one slug ("st johns wort", "st. john's wort"): the first A-Z, as ever.
+    return queryset.filter(slug=key).order_by("name").first()
 
 
 @lru_cache(maxsize=1)

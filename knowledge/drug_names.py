@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 
+from django.core.signals import request_finished, request_started
 from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from knowledge.models import Drug
 
@@ -33,8 +37,37 @@ def _matcher(version: tuple) -> tuple[re.Pattern, dict[str, int]]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), names
 
 
+# Within a request the vocabulary's version is read once (a drug page matched each allergy
+# twice, each time asking the database; issue 20): request_started opens a memo for the
+# request, request_finished drops it, and a drug saved or deleted in this process clears it.
+# Outside requests (commands, tasks) every lookup asks, as a long-lived process must.
+_request_memo: ContextVar[dict | None] = ContextVar("drug_vocabulary_memo", default=None)
+
+
 def _version() -> tuple:
-    return tuple(Drug.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
+    memo = _request_memo.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
+    version = tuple(Drug.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
+    if memo is not None:
+        memo["version"] = version
+    return version
+
+
+@receiver(request_started)
+def _open_request_memo(**kwargs) -> None:
+    _request_memo.set({})
+
+
+@receiver(request_finished)
+@receiver(post_save, sender=Drug)
+@receiver(post_delete, sender=Drug)
+def _drop_request_memo(**kwargs) -> None:
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+    if kwargs.get("signal") is request_finished:
+        _request_memo.set(None)
 
 
 def mentioned_drugs(text: str) -> list[Drug]:

@@ -70,16 +70,17 @@ def condition_labels(text: str) -> list[str]:
     return sorted(conditions[key]["label"] for key in condition_keys(text))
 
 
-def allergy_groups(text: str) -> set[str]:
+def allergy_groups(text: str, *, mentioned: list[Drug] | None = None) -> set[str]:
     """Drug groups an allergy names, by wording ("PCN", "sulfa drugs") or by a drug it
-    mentions that belongs to a group ("Augmentin" -> penicillin)."""
+    mentions that belongs to a group ("Augmentin" -> penicillin). `mentioned`: the drugs
+    `text` names, when the caller has already matched them."""
     normalised = _normalise(text)
     found = {
         key
         for key, group in rules()["groups"].items()
         if any(term in normalised for term in group.get("allergy_terms", []))
     }
-    for drug in mentioned_drugs(text):
+    for drug in mentioned_drugs(text) if mentioned is None else mentioned:
         found |= {key for key in rules()["groups"] if _in_group(drug, key)}
     return found
 
@@ -133,10 +134,17 @@ class _Allergy:
 
 
 def _allergies(context: PatientContext) -> list[_Allergy]:
-    return [
-        _Allergy(a, frozenset(d.id for d in mentioned_drugs(a)), frozenset(allergy_groups(a)))
-        for a in context.allergies
-    ]
+    allergies = []
+    for text in context.allergies:
+        named = mentioned_drugs(text)  # once: the direct match and the groups both need it
+        allergies.append(
+            _Allergy(
+                text,
+                frozenset(d.id for d in named),
+                frozenset(allergy_groups(text, mentioned=named)),
+            )
+        )
+    return allergies
 
 
 def _allergy_warnings(drug: Drug, allergies: list[_Allergy]) -> list[Warning]:

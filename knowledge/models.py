@@ -13,7 +13,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
+from django.db.models.functions import Lower
 from encrypted_model_fields.fields import EncryptedTextField
 from pgvector.django import HnswIndex, VectorField
 
@@ -145,9 +146,31 @@ class Availability(models.TextChoices):
     NOT_APPROVED = "not_approved", "Not approved"
 
 
+def _regexp_replace(text, pattern: str, replacement: str) -> Func:
+    return Func(text, Value(pattern), Value(replacement), Value("g"), function="regexp_replace")
+
+
+# Django's slugify of the generic name, in SQL: drop what is not a word character, space or
+# hyphen; runs of spaces and hyphens become one hyphen; no hyphen or underscore at either end
+# ("St. John's wort" -> "st-johns-wort"). The same as slugify for ASCII names (generic names
+# are); slugify would also turn an accented letter into its plain one.
+DRUG_SLUG = Func(
+    _regexp_replace(_regexp_replace(Lower("name"), r"[^\w\s-]", ""), r"[-\s]+", "-"),
+    Value("-_"),
+    function="btrim",
+)
+
+
 class Drug(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)  # generic name, lower case
+    # The drug page's readable URL key (/drugs/st-johns-wort/), kept by the database from the
+    # name, indexed: finding a drug by it was a read of every drug's name (issue 20).
+    slug = models.GeneratedField(
+        expression=DRUG_SLUG,
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
     synonyms = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     brand_names = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     rxcui = models.CharField("RxCUI", max_length=20, blank=True, db_index=True)
@@ -171,6 +194,7 @@ class Drug(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
+            models.Index(fields=["slug"], name="drug_slug"),
             GinIndex(fields=["synonyms"], name="drug_synonyms_gin"),
             GinIndex(fields=["brand_names"], name="drug_brands_gin"),
             GinIndex(fields=["classes"], name="drug_classes_gin"),

@@ -11,6 +11,7 @@ a permission added by hand in the admin is gone at the next deploy.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,9 @@ _NEVER_WRITTEN = {
     "mfa": ("authenticator",),
     "auditlog": ("logentry",),
 }
+# Where lumen.accounts.backends puts the group names it reads with the signed-in user.
+GROUP_NAMES = "lumen_group_names"
+
 FORBIDDEN_PERMISSIONS = frozenset(
     f"{app}.{action}_{model}"
     for app, models in _NEVER_WRITTEN.items()
@@ -66,8 +70,11 @@ def roles_of(user: User) -> set[Role]:
     """The roles a user holds; an anonymous user holds none."""
     if not user.is_authenticated:
         return set()
-    names = {g.name for g in user.groups.all()}
-    roles = {Role(n) for n in names if n in Role._value2member_map_}
+    return _roles(user, {g.name for g in user.groups.all()})
+
+
+def _roles(user: User, group_names: Iterable[str]) -> set[Role]:
+    roles = {Role(n) for n in group_names if n in Role._value2member_map_}
     if user.is_staff:
         roles.add(Role.STAFF)
     return roles
@@ -75,9 +82,17 @@ def roles_of(user: User) -> set[Role]:
 
 def request_roles(request: HttpRequest) -> set[Role]:
     """The signed-in user's roles, read once per request (the area decorator and the
-    navigation both ask; each asking was a query)."""
+    navigation both ask; each asking was a query), from the group names the authentication
+    backend read with the user (lumen.accounts.backends) where it did."""
     if not hasattr(request, "_lumen_roles"):
-        request._lumen_roles = roles_of(request.user) if hasattr(request, "user") else set()
+        user = getattr(request, "user", None)
+        names = getattr(user, GROUP_NAMES, None)
+        if user is None or not user.is_authenticated:
+            request._lumen_roles = set()
+        elif names is not None:
+            request._lumen_roles = _roles(user, names)
+        else:
+            request._lumen_roles = roles_of(user)
     return request._lumen_roles
 
 

@@ -56,7 +56,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             if not signed_in:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="lumen.accounts.backends.ModelBackend")
             messages.success(request, f"Welcome to {invite.organisation.name}.")
             return redirect("pharma:home")
     return render(request, "pharma/invitation.html", {"invite": invite, "form": form})

@@ -39,8 +39,8 @@ def test_a_signed_in_request_within_a_minute_of_the_last_save_writes_nothing(
     client.get("/patients/")
     expiry = _row(client).expire_date
     clock[0] += idle_sessions.REFRESH_SECONDS - 1
-    # Session, user, roles: the light page reads three rows and writes none.
-    with django_assert_num_queries(3), CaptureQueriesContext(connection) as queries:
+    # The session, then the user with their roles (one query): two reads, no write.
+    with django_assert_num_queries(2), CaptureQueriesContext(connection) as queries:
         response = client.get("/accounts/password/change/")
     assert response.status_code == 200
     assert _writes(queries) == []

@@ -74,10 +74,10 @@ def test_warnings_for_you_come_from_the_readers_own_profile(
 def test_a_drug_page_for_a_full_profile_has_a_bounded_query_count(
     client, alice_patient, login, drug_database, django_assert_max_num_queries
 ):
-    """Pinned (issue 20): session, user and roles once each, no session write; the profile
-    and its three lists once each; the medicines' stored matches, not matched again. 15 since
-    the vocabulary's name matcher checks the drug table's version once per lookup (the
-    allergy and the medicines: two); a per-request version would take it back to 13."""
+    """Pinned (issue 20): the session, the user with their roles, no session write; the drug
+    by its indexed slug; the profile and its three lists once each; the medicines' stored
+    matches, not matched again; the vocabulary's version once per request, the allergy
+    matched once; the interaction rules."""
     from patients.services import profile_item_save
 
     profile = profile_for(alice_patient)
@@ -86,7 +86,7 @@ def test_a_drug_page_for_a_full_profile_has_a_bounded_query_count(
     profile_item_save(Allergy(profile=profile, substance="penicillin", reaction="rash"))
     login(alice_patient)
     client.get("/patients/drugs/warfarin/")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(11):
         html = client.get("/patients/drugs/warfarin/").content.decode()
     assert "<h1>Warfarin</h1>" in html
 

@@ -175,15 +175,15 @@ def _full_profile(profile: Profile) -> None:
     profile_item_save(Allergy(profile=profile, substance="penicillin", reaction="rash"))
 
 
-def test_the_home_page_reads_a_full_profile_in_eight_queries(
+def test_the_home_page_reads_a_full_profile_in_seven_queries(
     client, alice_patient, alice_profile, login, small_corpus, django_assert_num_queries
 ):
-    """Session, user and roles (each read once per request), the profile, its medicines,
-    their matched drugs, conditions and allergies; no write (issue 20)."""
+    """Session, the user with their roles (one query), the profile, its medicines, their
+    matched drugs, conditions and allergies; no write (issue 20)."""
     _full_profile(alice_profile)
     login(alice_patient)
     client.get("/patients/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get("/patients/").content.decode()
     assert page.count('<li id="row-') == 6
     assert "recognised as warfarin" in page and "penicillin" in page
