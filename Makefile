@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench audit install browser db-stop clean medquad-extract
+.PHONY: run test lint format bench audit install browser db-stop clean medquad-extract llm
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -43,6 +43,10 @@ MEDQUAD ?= ../shared/data/medquad
 medquad-extract: install
 	DEBUG=1 $(BIN)/python manage.py medquad_extract $(MEDQUAD)
 
+# llama-cpp-python builds llama.cpp from source for a portable CPU (no -march=native, so the
+# wheel pip caches runs on any x86-64 runner): ~8 min on 2 cores the first time only.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
 # torch first, pinned to the CPU build that this kind of machine has on local disk; any
 # other version (or a range) would download gigabytes of CUDA wheels.
 install: $(STAMP)
@@ -51,7 +55,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[ml,dev]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e ".[ml,llm,dev]"
 	touch $@
 
 # Browser tests drive Debian's Chromium through Playwright; never a downloaded browser.
@@ -60,6 +64,12 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The local generator: SmolLM2-135M on llama.cpp's OpenAI-compatible server, loopback only.
+# LORA=path/to/adapter.gguf serves a trained adapter beside the base model.
+LLM_PORT ?= 8081
+llm: install
+	$(BIN)/python -m lumen.generation.local_server --port $(LLM_PORT) $(if $(LORA),--lora $(LORA))
 
 db-stop:
 	$(BIN)/python -m lumen.embedded_db stop
