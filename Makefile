@@ -12,7 +12,7 @@ PROCFILE ?= Procfile.dev
 START := $(shell date +%s)
 step   = @echo "==> [$$(( $$(date +%s) - $(START) ))s] $(1)"
 
-.PHONY: run serve test lint format bench audit install browser db-stop clean medquad-extract
+.PHONY: run serve test lint format bench audit install browser db-stop clean medquad-extract llm
 
 run: install
 	$(call step,Starting the embedded database and applying migrations)
@@ -59,6 +59,10 @@ MEDQUAD ?= ../shared/data/medquad
 medquad-extract: install
 	DEBUG=1 $(BIN)/python manage.py medquad_extract $(MEDQUAD)
 
+# llama-cpp-python builds llama.cpp from source for a portable CPU (no -march=native, so the
+# wheel pip caches runs on any x86-64 runner): ~8 min on 2 cores the first time only.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
 # torch first, pinned to the CPU build that this kind of machine has on local disk; any
 # other version (or a range) would download gigabytes of CUDA wheels. pip is not --quiet: on
 # a fresh clone this is most of the first run's ~6 minutes, and its progress shows it moving.
@@ -70,8 +74,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --progress-bar on --upgrade pip
 	$(call step,Installing torch (CPU build))
 	$(BIN)/pip install --progress-bar on torch==2.13.0
-	$(call step,Installing Lumen and its packages)
-	$(BIN)/pip install --progress-bar on -e ".[ml,dev]"
+	$(call step,Installing Lumen and its packages (the first run also builds llama.cpp: about 8 minutes on 2 cores))
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --progress-bar on -e ".[ml,llm,dev]"
 	touch $@
 	$(call step,Packages installed)
 
@@ -81,6 +85,12 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The local generator: SmolLM2-135M on llama.cpp's OpenAI-compatible server, loopback only.
+# LORA=path/to/adapter.gguf serves a trained adapter beside the base model.
+LLM_PORT ?= 8081
+llm: install
+	$(BIN)/python -m lumen.generation.local_server --port $(LLM_PORT) $(if $(LORA),--lora $(LORA))
 
 db-stop:
 	$(BIN)/python -m lumen.embedded_db stop

@@ -271,6 +271,9 @@ if LUMEN_GENERATOR != "extractive" and not LUMEN_GENERATOR_URL:
         f"LUMEN_GENERATOR={LUMEN_GENERATOR} needs LUMEN_GENERATOR_URL (the server's root URL)."
     )
 LUMEN_GENERATOR_ADAPTER_ID = env.str("LUMEN_GENERATOR_ADAPTER_ID", default="")
+# The name an OpenAI-compatible server gives the base model without the adapter, for the
+# adapter probe (vLLM's /v1/models names it as the adapter's parent; llama.cpp does not).
+LUMEN_GENERATOR_BASE_MODEL = env.str("LUMEN_GENERATOR_BASE_MODEL", default="")
 LUMEN_GENERATOR_TIMEOUT = env.float("LUMEN_GENERATOR_TIMEOUT", default=30.0)
 LUMEN_GENERATOR_MAX_TOKENS = env.int("LUMEN_GENERATOR_MAX_TOKENS", default=512)
 LUMEN_GENERATOR_TEMPERATURE = env.float("LUMEN_GENERATOR_TEMPERATURE", default=0.2)

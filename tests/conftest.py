@@ -12,6 +12,7 @@ from lumen.accounts.services import user_ensure
 from tests.corpus import small_corpus  # noqa: F401 - shared by every app's tests
 from tests.drug_database import drug_database  # noqa: F401 - starter drugs and interaction rules
 from tests.fakes.tgi_server import fake_tgi  # noqa: F401 - the stand-in TGI on loopback
+from tests.llm_server import smollm2  # noqa: F401 - the real SmolLM2 on loopback
 
 PASSWORD = "correct-horse-battery-9"
 ROOT = Path(__file__).resolve().parent.parent

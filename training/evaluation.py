@@ -21,12 +21,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lumen.generation.prompt import EOS, Prompt, PromptPassage
+from knowledge.support import check_support
+from lumen.generation.prompt import Prompt, PromptPassage, model_text
+from lumen.generation.prompt import completion as answer_completion
 from lumen.safety import DISCLAIMER
 from training.dataset import mcq_answer, mcq_question, read_split, row_prompt
+from training.gguf_base import resolve_base
 
 _CITATION = re.compile(r"\[\d+\]")
 _DISCLAIMER_CORE = "not medical advice"
+# The prompt's instruction for sources that do not answer: "say you could not find a reliable
+# source" (lumen.generation.prompt.SYSTEM), and the pharma variant "say so".
+_ABSTAIN = re.compile(
+    r"(could not|couldn't|cannot|can't|did not|didn't) find|no reliable source|"
+    r"(do|does) not (answer|say|mention|cover)",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -177,10 +187,18 @@ def free_answer_metrics(
 
     rouge = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
     scores, tokens, seconds = [], 0, 0.0
-    patient, with_disclaimer, with_citation = 0, 0, 0
+    patient, with_disclaimer, with_citation, abstained = 0, 0, 0, 0
+    kept = dropped = 0
     samples = []
     for row in rows:
-        text, new_tokens, took = scorer.generate(row_prompt(row).text(), max_new_tokens)
+        prompt = row_prompt(row)
+        text, new_tokens, took = scorer.generate(
+            model_text(prompt, scorer.tokenizer), max_new_tokens
+        )
+        abstained += bool(_ABSTAIN.search(text))
+        if prompt.passages:  # the serving check: which sentences their cited passages support
+            check = check_support(text, {p.number: p.text for p in prompt.passages})
+            kept, dropped = kept + check.kept, dropped + check.dropped
         tokens += new_tokens
         seconds += took
         scores.append(rouge.score(row["output"], text)["rougeL"].fmeasure)
@@ -198,6 +216,10 @@ def free_answer_metrics(
         "patient_answers": patient,
         "disclaimer_rate": round(with_disclaimer / patient, 4) if patient else None,
         "citation_rate": round(with_citation / patient, 4) if patient else None,
+        # Of the generated sentences making a claim, the share their cited passages support
+        # (knowledge.support, the check serving applies; the rest would be dropped).
+        "supported_share": round(kept / (kept + dropped), 4) if kept + dropped else None,
+        "abstention_rate": round(abstained / len(rows), 4) if rows else None,
         "tokens_per_second": round(tokens / seconds, 1) if seconds else None,
         "generated_tokens": tokens,
         "samples": samples,
@@ -208,8 +230,11 @@ def choice_metrics(scorer: Scorer, items: list[ChoiceItem], progress=None) -> di
     correct = correct_norm = 0
     for item in items:
         letters = sorted(item.options)
-        completions = [f" {mcq_answer(letter, item.options)}{EOS}" for letter in letters]
-        scores = scorer.option_loglikelihoods(item.prompt().text(), completions)
+        tokenizer = scorer.tokenizer
+        completions = [
+            answer_completion(mcq_answer(letter, item.options), tokenizer) for letter in letters
+        ]
+        scores = scorer.option_loglikelihoods(model_text(item.prompt(), tokenizer), completions)
         per_char = [s / max(len(c), 1) for s, c in zip(scores, completions, strict=True)]
         correct += letters[max(range(len(letters)), key=scores.__getitem__)] == item.answer
         correct_norm += letters[max(range(len(letters)), key=per_char.__getitem__)] == item.answer
@@ -248,6 +273,7 @@ def evaluate(
         pick_device,
     )
 
+    base = resolve_base(base)  # a GGUF file becomes its de-quantised folder
     check_model(base)
     if adapter is not None:
         check_adapter(adapter)
@@ -311,7 +337,14 @@ def headline(results: dict[str, Any]) -> dict[str, Any]:
     for variant in ("base", "adapter"):
         section = results.get(variant) or {}
         test = section.get("test_split") or {}
-        for key in ("rouge_l", "disclaimer_rate", "citation_rate", "tokens_per_second"):
+        for key in (
+            "rouge_l",
+            "disclaimer_rate",
+            "citation_rate",
+            "supported_share",
+            "abstention_rate",
+            "tokens_per_second",
+        ):
             if test.get(key) is not None:
                 flat[f"{variant}_{key}"] = test[key]
         for name, mcq in (section.get("multiple_choice") or {}).items():

@@ -26,6 +26,15 @@ class ExportResult:
     adapter: Path
     base_model: str
     merged: Path | None
+    gguf: Path | None = None
+
+
+def adapter_base(adapter: Path) -> str:
+    """The base model an adapter folder was trained on (its adapter_config.json)."""
+    config_path = adapter / "adapter_config.json"
+    if not config_path.is_file():
+        raise ExportError(f"No LoRA adapter in {adapter} (adapter_config.json missing).")
+    return json.loads(config_path.read_text()).get("base_model_name_or_path") or ""
 
 
 def export_adapter(
@@ -116,6 +125,13 @@ def serving_instructions(*, result: ExportResult, name: str) -> str:
         f"  vllm serve {base} --dtype bfloat16 --enable-lora --max-lora-rank 64 "
         f"--lora-modules {name}={result.adapter.resolve()}",
     ]
+    if result.gguf is not None:
+        lines += [
+            "",
+            "Or llama.cpp on a CPU (the GGUF LoRA on SmolLM2's GGUF; LUMEN_GENERATOR=openai):",
+            f"  make llm LORA={result.gguf.resolve()}",
+            "  LUMEN_GENERATOR_ADAPTER_ID=lumen-smollm2 LUMEN_GENERATOR_BASE_MODEL=smollm2",
+        ]
     if result.merged is not None:
         lines += [
             "",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from training.dataset import read_split, row_prompt
+from training.gguf_base import resolve_base
 from training.modeling import check_model, load_model, load_tokenizer, pick_device
 
 DEFAULT_MODEL = "BioMistral/BioMistral-7B"
@@ -77,11 +78,12 @@ def check_data(directory: Path) -> None:
             raise DataError(f"{directory} has no {split}.jsonl (run manage.py build_dataset).")
 
 
-def prompt_completion_rows(rows: list[dict]) -> list[dict[str, str]]:
-    """Dataset rows as SFT prompt/completion pairs in the serving template."""
+def prompt_completion_rows(rows: list[dict], tokenizer=None) -> list[dict[str, str]]:
+    """Dataset rows as SFT prompt/completion pairs in the serving template (the model's chat
+    template where serving applies it, see `lumen.generation.prompt.model_text`)."""
     from lumen.generation.prompt import training_pair
 
-    return [training_pair(row_prompt(row), row["output"]) for row in rows]
+    return [training_pair(row_prompt(row), row["output"], tokenizer) for row in rows]
 
 
 def _fitting(pairs: list[dict[str, str]], tokenizer, max_length: int) -> tuple[list[dict], int]:
@@ -98,7 +100,8 @@ def train(options: TrainOptions, *, on_losses=None) -> TrainResult:
 
     `on_losses(entries)` receives [{"step", "loss"} | {"step", "eval_loss"}] as they come."""
     check_data(options.data)
-    check_model(options.model)
+    base = resolve_base(options.model)  # a GGUF file becomes its de-quantised folder
+    check_model(base)
     import torch
     from datasets import Dataset
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
@@ -112,12 +115,14 @@ def train(options: TrainOptions, *, on_losses=None) -> TrainResult:
         )
     device = pick_device()
     torch.manual_seed(options.seed)
-    tokenizer = load_tokenizer(options.model)
+    tokenizer = load_tokenizer(base)
     train_pairs, skipped_train = _fitting(
-        prompt_completion_rows(read_split(options.data, "train")), tokenizer, options.max_length
+        prompt_completion_rows(read_split(options.data, "train"), tokenizer),
+        tokenizer,
+        options.max_length,
     )
     eval_pairs, skipped_eval = _fitting(
-        prompt_completion_rows(read_split(options.data, "validation")),
+        prompt_completion_rows(read_split(options.data, "validation"), tokenizer),
         tokenizer,
         options.max_length,
     )
@@ -126,7 +131,7 @@ def train(options: TrainOptions, *, on_losses=None) -> TrainResult:
             f"No training or validation examples fit in --max-length {options.max_length} "
             f"tokens in {options.data}."
         )
-    model, quantised = load_model(options.model, device=device, four_bit=options.four_bit)
+    model, quantised = load_model(base, device=device, four_bit=options.four_bit)
     checkpointing = device.is_cuda  # off on CPU: slower there and nothing to save
     if quantised:
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=checkpointing)

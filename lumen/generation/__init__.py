@@ -51,7 +51,7 @@ def get_generator(name: str | None = None) -> Generator:
         return TGIGenerator(**options)
     from lumen.generation.openai_compat import OpenAIGenerator
 
-    return OpenAIGenerator(**options)
+    return OpenAIGenerator(**options, base_model=settings.LUMEN_GENERATOR_BASE_MODEL)
 
 
 def params_from_settings() -> Params:

@@ -23,10 +23,18 @@ adapter is chosen by the "model" field. Facts, with their sources:
   "data: [DONE]") and then fails to parse as JSON. A stream is complete once a choice
   reports its finish_reason, so that parse failure after it is taken as the end.
 
+- llama.cpp (`llama_cpp.server`, lumen.generation.local_server): "model" picks a model alias
+  of its config; /v1/models lists the aliases (owned_by "me", no "parent"); chat logprobs
+  come as choices[0].logprobs.content like OpenAI's.
+
 What can be verified: `health()` asks GET /v1/models whether the configured model or
-adapter is listed. That is proof on vLLM; on TGI it can only confirm the base model, so a
-configured adapter reads as not served there (use LUMEN_GENERATOR=tgi, whose check probes
-the adapter).
+adapter is listed. On TGI it can only confirm the base model, so a configured adapter reads
+as not served there (use LUMEN_GENERATOR=tgi, whose check probes the adapter). A listed
+adapter is not yet an applied one (vLLM issues 34186, 41754, 55193: a LoRA loaded but
+without effect), so where the base model is served too (the adapter card's "parent" on
+vLLM, LUMEN_GENERATOR_BASE_MODEL otherwise) the TGI probe runs here as well: the same short
+greedy answer with the adapter and with the base model, which must differ in tokens or in
+their logprobs.
 """
 
 from __future__ import annotations
@@ -39,7 +47,15 @@ from typing import Any
 
 from lumen.generation.base import Generation, GenerationError, Health, Params
 from lumen.generation.prompt import Prompt
-from lumen.generation.tgi import RemoteGenerator, ServerClient, failure, http
+from lumen.generation.tgi import (
+    PROBE,
+    PROBE_LOGPROB_TOLERANCE,
+    PROBE_TOKENS,
+    RemoteGenerator,
+    ServerClient,
+    failure,
+    http,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +67,10 @@ class OpenAIGenerator(RemoteGenerator):
     """Generation by /v1/chat/completions; the adapter is the "model"."""
 
     name = "openai"
+
+    def __init__(self, *, base_model: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.base_model = base_model  # the server's name for the model without the adapter
 
     @property
     def model(self) -> str:
@@ -145,7 +165,11 @@ class OpenAIGenerator(RemoteGenerator):
             card = cards[ids.index(self.model)]
             parent = card.get("parent")
             on = f" on {parent}" if parent else ""
-            return Health(True, f"{SERVER} serving {self.model!r}{on}")
+            serving = f"{SERVER} serving {self.model!r}{on}"
+            base = self.base_model or parent
+            if not self.adapter_id or not base:
+                return Health(True, serving)
+            return self._probe(serving, base)
         if not self.adapter_id:
             if any(card.get("owned_by") == "vllm" for card in cards):
                 return Health(
@@ -160,6 +184,48 @@ class OpenAIGenerator(RemoteGenerator):
             "its LoRA modules there; TGI never lists adapters (for TGI use "
             "LUMEN_GENERATOR=tgi, whose check probes the adapter)",
         )
+
+    def _probe(self, serving: str, base: str) -> Health:
+        try:
+            applied = self._adapter_applied(base)
+        except GenerationError as exc:
+            return Health(False, f"{serving}; could not check adapter {self.adapter_id!r}: {exc}")
+        if applied:
+            return Health(
+                True, f"{serving} with the adapter applied (answers differ from {base!r})"
+            )
+        return Health(
+            False,
+            f"{serving}, but adapter {self.adapter_id!r} is NOT applied: its answers equal "
+            f"those of the base model {base!r}",
+        )
+
+    def _adapter_applied(self, base: str) -> bool:
+        """Greedy probe answers with the adapter and with the base model, token by token."""
+        runs = []
+        try:
+            with ServerClient(self.url, timeout=max(self.health_timeout, 10.0)) as client:
+                for model in (self.adapter_id, base):
+                    output = client.chat_completion(
+                        messages=PROBE.messages(),
+                        model=model,
+                        max_tokens=PROBE_TOKENS,
+                        temperature=0.0,
+                        logprobs=True,
+                    )
+                    choice = output.choices[0]
+                    content = choice.logprobs.content if choice.logprobs else None
+                    if content:
+                        runs.append([(t.token, float(t.logprob)) for t in content])
+                    else:  # no logprobs from this server: the text alone
+                        runs.append([(choice.message.content or "", 0.0)])
+        except Exception as exc:
+            raise failure(exc, server=SERVER, timeout=self.health_timeout) from exc
+        adapted, plain = runs
+        if [t for t, _ in adapted] != [t for t, _ in plain]:
+            return True
+        drift = max(abs(a - b) for (_, a), (_, b) in zip(adapted, plain, strict=True))
+        return drift > PROBE_LOGPROB_TOLERANCE
 
     def _models_url(self) -> str:
         return f"{self.url}/models" if self.url.endswith("/v1") else f"{self.url}/v1/models"

@@ -92,7 +92,42 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(" ", text).strip()
 
 
-def training_pair(prompt: Prompt, answer: str) -> dict[str, str]:
+def training_pair(prompt: Prompt, answer: str, tokenizer=None) -> dict[str, str]:
     """A prompt/completion row for supervised fine-tuning with this exact template; the loss
-    falls on the completion only."""
-    return {"prompt": prompt.text(), "completion": f" {answer.strip()}{EOS}"}
+    falls on the completion only. With a tokenizer, the text is what `model_text` gives
+    for that model."""
+    return {"prompt": model_text(prompt, tokenizer), "completion": completion(answer, tokenizer)}
+
+
+def model_text(prompt: Prompt, tokenizer=None) -> str:
+    """The prompt exactly as a served model reads it. A model whose tokenizer has a chat
+    template that takes a system turn (SmolLM2's ChatML) is served through
+    /v1/chat/completions, where the server renders `messages()` with that template, so
+    training and evaluation render it the same way; otherwise (Mistral's template refuses a
+    system turn) the instruction format of `Prompt.text`, which TGI's /generate receives."""
+    chat = _chat_text(prompt, tokenizer)
+    return prompt.text() if chat is None else chat
+
+
+def completion(answer: str, tokenizer=None) -> str:
+    """An answer as it follows `model_text`: ended by the model's end-of-turn token in the
+    chat format, by `</s>` after a space in the instruction format."""
+    if _chat_text(_ANY, tokenizer) is not None:
+        return f"{answer.strip()}{tokenizer.eos_token}"
+    return f" {answer.strip()}{EOS}"
+
+
+_ANY = Prompt(question="?", passages=())
+
+
+def _chat_text(prompt: Prompt, tokenizer) -> str | None:
+    if tokenizer is None or not getattr(tokenizer, "chat_template", None):
+        return None
+    from jinja2 import TemplateError
+
+    try:
+        return tokenizer.apply_chat_template(
+            prompt.messages(), tokenize=False, add_generation_prompt=True
+        )
+    except (TemplateError, ValueError):  # e.g. "roles must alternate user/assistant"
+        return None

@@ -118,6 +118,9 @@ class FakeTGI:
         version: str = "3.2.1",
     ) -> None:
         self.served_adapters = set(served_adapters)
+        # Loaded and listed, yet without effect on the answers (vLLM issues 34186, 41754,
+        # 55193): such an adapter answers with the base model's reply and logprobs.
+        self.inert_adapters: set[str] = set()
         self.reply = reply
         self.base_reply = base_reply
         self.mode: Mode = mode
@@ -244,7 +247,11 @@ class FakeTGI:
         self, adapter: str | None, max_new_tokens: int, stop: list[str]
     ) -> tuple[list[dict[str, Any]], str, str]:
         """(tokens, generated text, finish reason) from the adapter's or the base model."""
-        applied = adapter is not None and adapter in self.served_adapters
+        applied = (
+            adapter is not None
+            and adapter in self.served_adapters
+            and adapter not in self.inert_adapters
+        )
         text = self.reply if applied else self.base_reply
         tokens: list[dict[str, Any]] = []
         finish = "eos_token"
@@ -412,7 +419,7 @@ class FakeTGI:
                         {
                             "index": 0,
                             "message": {"role": "assistant", "content": generated},
-                            "logprobs": None,
+                            "logprobs": _chat_logprobs(tokens) if body.get("logprobs") else None,
                             "finish_reason": finish,
                         }
                     ],
@@ -530,3 +537,14 @@ def fake_tgi() -> Iterator[FakeTGI]:
     its attributes (mode, served_adapters, reply, flavor...) as they need."""
     with FakeTGI() as fake:
         yield fake
+
+
+def _chat_logprobs(tokens: list[dict[str, Any]]) -> dict[str, Any]:
+    """OpenAI's chat logprobs ("logprobs": true), as vLLM and llama.cpp return them."""
+    return {
+        "content": [
+            {"token": t["text"], "logprob": t["logprob"], "bytes": None, "top_logprobs": []}
+            for t in tokens
+            if not t["special"]
+        ]
+    }

@@ -130,11 +130,31 @@ def test_stream_from_vllm_yields_the_tokens_in_order(fake_vllm):
     assert "".join(openai(fake_vllm).stream(PROMPT)) == REPLY
 
 
-def test_health_on_vllm_is_ok_when_the_adapter_is_listed(fake_vllm):
+def test_health_on_vllm_is_ok_when_the_adapter_is_listed_and_changes_the_answers(fake_vllm):
     health = openai(fake_vllm).health()
 
     assert health.ok, health.detail
-    assert health.detail == f"OpenAI-compatible server serving {ADAPTER!r} on {BASE_MODEL}"
+    assert health.detail.startswith(f"OpenAI-compatible server serving {ADAPTER!r} on {BASE_MODEL}")
+    assert "adapter applied" in health.detail
+    probes = [b for b in fake_vllm.bodies(CHAT) if b.get("logprobs")]
+    assert sorted(b["model"] for b in probes) == sorted([ADAPTER, BASE_MODEL])
+
+
+def test_health_on_vllm_fails_for_a_listed_adapter_that_changes_nothing(fake_vllm):
+    fake_vllm.inert_adapters = {ADAPTER}
+
+    health = openai(fake_vllm).health()
+
+    assert not health.ok
+    assert f"adapter {ADAPTER!r} is NOT applied" in health.detail
+
+
+def test_the_adapter_probe_uses_the_configured_base_model_name(fake_vllm):
+    fake_vllm.inert_adapters = {ADAPTER}
+
+    health = openai(fake_vllm, base_model=BASE_MODEL).health()
+
+    assert not health.ok and repr(BASE_MODEL) in health.detail
 
 
 def test_health_on_vllm_names_an_adapter_it_does_not_list(fake_vllm):

