@@ -61,6 +61,9 @@ def _full_corpus() -> int:
                 for (chunk_id, _), vector in zip(pending, vectors, strict=True)
             ],
         )
+        # The updates left deferred foreign-key checks queued in this transaction; PostgreSQL
+        # builds no index on a table with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "CREATE INDEX chunk_embedding_hnsw ON knowledge_chunk "
             "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
