@@ -243,9 +243,10 @@ def _index(version: tuple) -> _Index:
             continue
         acronyms.update(ident.acronyms)
         for alias in ident.aliases:
-            if alias in drug_terms or (alias in _FUNCTION_WORDS and alias not in ident.acronyms):
-                # A medicine's name belongs to the medicine; "pregnancy" or "first" (a
-                # synonym somewhere) is what a question asks, not what it is about.
+            asking = all(w in _FUNCTION_WORDS for w in alias.split())
+            if alias in drug_terms or (asking and alias not in ident.acronyms):
+                # A medicine's name belongs to the medicine; "pregnancy" or "side effects"
+                # (synonyms somewhere) are what a question asks, not what it is about.
                 continue
             index.alias_docs.setdefault(alias, set()).add(doc_id)
             index.alias_name.setdefault(alias, ident.name)

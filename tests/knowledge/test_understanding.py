@@ -119,6 +119,8 @@ def test_everyday_words_among_a_corpus_synonyms_name_no_subject(small_corpus):
     _medquad_page("medquad:ghr:2", "Trichohepatoenteric syndrome", ["THE syndrome", "SD/THE"],
                   "A condition that causes severe diarrhea in infancy.")  # fmt: skip
     _medquad_page("medquad:mplus:3", "Pregnancy", [], "Pregnancy lasts about 40 weeks.")
+    _medquad_page("medquad:mplus:4", "Drug Reactions", ["side effects"],
+                  "Any medicine can cause unwanted effects.")  # fmt: skip
     embed_pending()
     # "ALL" in capitals is the leukaemia; "all" and "the" are just words.
     assert [e.name for e in understand("What is the outlook for ALL?").entities] == [
@@ -127,8 +129,9 @@ def test_everyday_words_among_a_corpus_synonyms_name_no_subject(small_corpus):
     assert [e.name for e in understand("Can I give all the kids ibuprofen?").entities] == [
         "Ibuprofen"
     ]
-    # "pregnancy" is what is asked about ibuprofen, not a second subject.
+    # "pregnancy" and "side effects" are what is asked about ibuprofen, not second subjects.
     assert [e.name for e in understand("Is ibuprofen safe in pregnancy?").entities] == ["Ibuprofen"]
+    assert [e.name for e in understand("ibuprofen side effects?").entities] == ["Ibuprofen"]
     # A name of several words is matched word by word.
     assert [e.name for e in understand("What causes trichohepatoenteric syndrome?").entities] == [
         "Trichohepatoenteric syndrome"
