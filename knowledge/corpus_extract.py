@@ -3,7 +3,8 @@
 A fresh machine gets the corpus with no network and without reading the MedQuAD checkout:
 `manage.py medquad_extract DIR` (operators) parses the XML once and writes only what a
 `DocumentRecord` needs; the task worker reads it back (`knowledge.ingestion`). The first line is
-a header (format, counts, licence, origin); then one document per line, sorted by id. Output is
+a header (format, counts, licence, origin); then one document per line, in ingestion order
+(`knowledge.sources.medquad.ingest_rank`: common consumer subjects first, then by id). Output is
 deterministic, so an unchanged corpus regenerates byte for byte and keeps its content hash.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from knowledge.sources.base import DocumentRecord, Section
-from knowledge.sources.medquad import DOC_TYPE, LICENCE
+from knowledge.sources.medquad import DOC_TYPE, LICENCE, ingest_rank
 
 FORMAT = "lumen-medquad-extract/1"
 # xz's default dictionary (8 MiB) keeps the reader's memory small; a bigger preset saves little.
@@ -24,8 +25,8 @@ _PRESET = 6 | lzma.PRESET_EXTREME
 
 
 def extract_write(records: list[DocumentRecord], path: Path, *, origin: str) -> dict:
-    """Write `records` to `path` (sorted by external id); returns the header written."""
-    records = sorted(records, key=lambda r: r.external_id)
+    """Write `records` to `path` in ingestion order; returns the header written."""
+    records = sorted(records, key=lambda r: ingest_rank(r.external_id))
     header = {
         "format": FORMAT,
         "documents": len(records),

@@ -30,6 +30,9 @@ GENERIC_NAMES = frozenset(
 )
 
 
+MAX_ACRONYM = 5
+
+
 @dataclass(frozen=True)
 class Identity:
     """`name` is how answers name the subject; `aliases` (lower case, `name` included) are
@@ -40,6 +43,9 @@ class Identity:
     kind: str
     drug: str = ""  # the drug database's generic name, for drug documents
     regulations: tuple[str, ...] = field(default=())
+    # Aliases written in capitals by the source ("ALL", "GAS", "THE syndrome"'s "THE"): the
+    # same letters in lower case are often an everyday word, so they are matched with care.
+    acronyms: tuple[str, ...] = field(default=())
 
 
 def _clean(text: str) -> str:
@@ -88,10 +94,13 @@ def identity(
     if not focus:
         names.append(main)
     aliases: list[str] = []
+    acronyms: list[str] = []
     for candidate in names:
         for part in _parts(candidate):
             if _alias_ok(part) and part.lower() not in aliases:
                 aliases.append(part.lower())
+                if part.isupper() and len(part) <= MAX_ACRONYM:
+                    acronyms.append(part.lower())
     regulations = tuple(regulation_keys(title))
     if regulations and not (focus or drug or drug_names):
         # A guideline is asked about by its identifier; its title's words are topics.
@@ -105,7 +114,7 @@ def identity(
         kind = "condition"
     else:
         kind = "topic"
-    return Identity(name, tuple(aliases), kind, drug, regulations)
+    return Identity(name, tuple(aliases), kind, drug, regulations, tuple(acronyms))
 
 
 def chunk_header(title: str, ident: Identity, section: str) -> str:

@@ -53,6 +53,31 @@ PUBLISHERS: dict[str, Publisher] = {
     "NHLBI": Publisher("nhlbi", "NHLBI", "NHLBI"),
     "CDC": Publisher("cdc", "CDC", "CDC"),
 }
+# The order a fresh machine ingests the shipped extract in (`knowledge.corpus_extract`): the
+# general consumer pages most questions are about first (MedlinePlus health topics, CDC,
+# NIHSeniorHealth, the institutes' pages), the long tail of rare and genetic conditions
+# (GARD, Genetics Home Reference: more than half the text) last. Embedding the whole extract
+# takes tens of minutes on a small machine; this way the common subjects are answerable early.
+INGEST_ORDER = (
+    "mplus",
+    "cdc",
+    "seniorhealth",
+    "niddk",
+    "nhlbi",
+    "ninds",
+    "cancergov",
+    "ghr",
+    "gard",
+)
+
+
+def ingest_rank(external_id: str) -> tuple[int, str]:
+    """Sort key of a MedQuAD document id (medquad:<code>:<file id>) in `INGEST_ORDER`."""
+    code = external_id.split(":")[1] if external_id.count(":") >= 2 else ""
+    rank = INGEST_ORDER.index(code) if code in INGEST_ORDER else len(INGEST_ORDER)
+    return rank, external_id
+
+
 # Answers removed from the public release for copyright: questions only, nothing to answer from.
 ANSWERLESS = frozenset({"ADAM", "MPlusDrugs", "MPlusHerbsSupplements"})
 

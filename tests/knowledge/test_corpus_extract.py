@@ -18,7 +18,7 @@ from knowledge.corpus_extract import (
     extract_records,
     extract_write,
 )
-from knowledge.sources.medquad import LICENCE, SOURCE
+from knowledge.sources.medquad import INGEST_ORDER, LICENCE, SOURCE
 
 SHIPPED = Path(settings.LUMEN_MEDQUAD_EXTRACT)
 ANSWER_FOLDERS = (
@@ -63,12 +63,22 @@ def test_a_sample_of_the_xml_parses_to_exactly_the_shipped_documents(shipped, sh
     assert compared >= 15
 
 
+def test_common_consumer_subjects_come_first_and_rare_conditions_last(shipped):
+    # A fresh machine embeds the extract in file order: MedlinePlus's health topics answer
+    # within minutes, while GARD's rare diseases (the largest part) wait until the end.
+    codes = [external_id.split(":")[1] for external_id in shipped]  # file order
+    ranks = [INGEST_ORDER.index(code) for code in codes]
+    assert ranks == sorted(ranks)
+    assert codes[0] == "mplus" and codes[-1] == "gard"
+    assert set(codes) == set(INGEST_ORDER)
+
+
 def test_writing_and_reading_back_round_trips_and_resumes_after_a_skip(shipped, tmp_path):
     records = sorted(shipped.values(), key=lambda r: r.external_id)[:5]
     path = tmp_path / "sample.jsonl.xz"
     header = extract_write(list(reversed(records)), path, origin="test")
     assert header["documents"] == 5
-    assert list(extract_records(path)) == records  # sorted by id, whatever the input order
+    assert list(extract_records(path)) == records  # sorted, whatever the input order
     assert list(extract_records(path, skip=3)) == records[3:]
     first = extract_hash(path)
     extract_write(records, path, origin="test")
@@ -95,7 +105,8 @@ def test_the_command_regenerates_the_extract_from_the_xml(shared_data, tmp_path)
     call_command("medquad_extract", str(medquad), "--output", str(output), stdout=out,
                  stderr=StringIO())  # fmt: skip
     assert "2 documents, 2 answers" in out.getvalue()
-    assert [r.title for r in extract_records(output)] == ["ABCD syndrome", "Shingles"]
+    # MedlinePlus's topic before GARD's rare disease: the ingestion order.
+    assert [r.title for r in extract_records(output)] == ["Shingles", "ABCD syndrome"]
 
 
 def test_the_command_refuses_a_folder_without_medquad_files(tmp_path):

@@ -73,8 +73,11 @@ def test_a_subject_no_passage_mentions_is_unknown(small_corpus):
     understood = understand("What are the symptoms of a cold sore?")
     assert understood.unknown == ("cold sore",)
     assert understand("Is Paxlovid safe?").unknown == ("paxlovid",)
-    # Beside a medicine Lumen knows, leftovers are the asker's context, not a second subject.
-    assert understand("Is ibuprofen OK for my dyspepsia?").unknown == ()
+    # Beside a medicine Lumen knows, words its passages contain are the asker's context...
+    assert understand("Is ibuprofen OK for my indigestion at night?").unknown == ()
+    # ...but a name no passage contains is a second subject Lumen knows nothing about.
+    assert understand("Can I take Zelvoran with ibuprofen?").unknown == ("zelvoran",)
+    assert understand("Can I take ibuprofen with Traxiflumab?").unknown == ("traxiflumab",)
 
 
 def test_a_guideline_is_recognised_for_pharma(small_corpus):
@@ -97,3 +100,39 @@ def test_a_new_document_becomes_a_known_subject(small_corpus):
     )  # fmt: skip
     embed_pending()
     assert [e.name for e in understand("What causes gout?").entities] == ["Gout"]
+
+
+def _medquad_page(external_id: str, focus: str, synonyms: list[str], text: str) -> None:
+    document_upsert(
+        source=source_ensure(slug="medquad", name="MedQuAD"),
+        record=DocumentRecord(
+            external_id=external_id, title=focus, doc_type="health_topic",
+            metadata={"focus": focus, "synonyms": synonyms, "category": "Disease"},
+            sections=[Section(f"What is {focus}?", text)],
+        ),
+    )  # fmt: skip
+
+
+def test_everyday_words_among_a_corpus_synonyms_name_no_subject(small_corpus):
+    _medquad_page("medquad:cancergov:1", "Adult Acute Lymphoblastic Leukemia", ["ALL"],
+                  "A cancer of the blood and bone marrow.")  # fmt: skip
+    _medquad_page("medquad:ghr:2", "Trichohepatoenteric syndrome", ["THE syndrome", "SD/THE"],
+                  "A condition that causes severe diarrhea in infancy.")  # fmt: skip
+    _medquad_page("medquad:mplus:3", "Pregnancy", [], "Pregnancy lasts about 40 weeks.")
+    _medquad_page("medquad:mplus:4", "Drug Reactions", ["side effects"],
+                  "Any medicine can cause unwanted effects.")  # fmt: skip
+    embed_pending()
+    # "ALL" in capitals is the leukaemia; "all" and "the" are just words.
+    assert [e.name for e in understand("What is the outlook for ALL?").entities] == [
+        "Adult Acute Lymphoblastic Leukemia"
+    ]
+    assert [e.name for e in understand("Can I give all the kids ibuprofen?").entities] == [
+        "Ibuprofen"
+    ]
+    # "pregnancy" and "side effects" are what is asked about ibuprofen, not second subjects.
+    assert [e.name for e in understand("Is ibuprofen safe in pregnancy?").entities] == ["Ibuprofen"]
+    assert [e.name for e in understand("ibuprofen side effects?").entities] == ["Ibuprofen"]
+    # A name of several words is matched word by word.
+    assert [e.name for e in understand("What causes trichohepatoenteric syndrome?").entities] == [
+        "Trichohepatoenteric syndrome"
+    ]
