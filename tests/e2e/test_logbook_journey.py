@@ -15,6 +15,7 @@ from lumen.accounts.roles import Role
 from pharma import documents
 from pharma.models import LogbookEntry, Membership
 from tests.conftest import PASSWORD, _person, totp_code, totp_enable
+from tests.e2e.accessibility import audit
 
 pytestmark = pytest.mark.e2e
 
@@ -77,6 +78,8 @@ def test_an_operator_keeps_the_logbook_and_a_second_person_verifies(
     expect(page.locator("#entry-3")).to_contain_text("Correction of entry 1: Batch number mistyped")
     expect(page.locator("#entry-1")).to_contain_text("B-0042")
     expect(page.locator("#entry-1")).to_contain_text("Corrected by entry 3")
+    # The logbook with signed, corrected and correcting entries and the entry form.
+    assert audit(page) == []
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     context.set_default_timeout(10_000)

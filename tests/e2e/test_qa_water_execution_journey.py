@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from lumen.accounts.roles import Role
 from pharma.models import Execution, Membership
 from tests.conftest import PASSWORD, _person, totp_code, totp_enable
+from tests.e2e.accessibility import audit
 from tests.pharma.protocols import WATER, approved_protocol, water_protocol_content
 
 pytestmark = pytest.mark.e2e
@@ -73,6 +74,8 @@ def test_a_water_protocol_is_executed_with_conductivity_judged_by_temperature(
             page.get_by_label(f"Water temperature (°C) for {label}").fill("25")
         page.get_by_role("button", name=f"Record result for {label}").click()
         expect(page.get_by_text("Result recorded: pass.")).to_be_visible()
+    # The execution page at its fullest (results, a deviation to assess, signing) on a phone.
+    assert audit(page) == []
 
     page.get_by_label("Impact assessment").fill(
         "Point of use POU-1 not used until stages 2 and 3 and a resample are within limits."

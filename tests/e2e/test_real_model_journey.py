@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from lumen import safety
@@ -42,14 +43,6 @@ def shortest(source: Path, out: Path, sizes: dict[str, int]) -> Path:
     return out
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Open (2026-12-08): everything up to the ask page passes (dataset, 3 QLoRA steps, "
-    "GGUF export, llama.cpp with the LoRA, the adapter probe), but the page's stream from the "
-    "adapter ended without a finish_reason after a few tokens and the reviewed answer did not "
-    "arrive within 60 s; the same stream from the base model finishes correctly. Not yet "
-    "diagnosed; see the issue 18 report.",
-)
 def test_a_patient_gets_a_streamed_grounded_answer_from_smollm2_with_a_trained_adapter(
     desktop, alice_patient, small_corpus, settings, tmp_path
 ):
@@ -83,7 +76,15 @@ def test_a_patient_gets_a_streamed_grounded_answer_from_smollm2_with_a_trained_a
         settings.LUMEN_GENERATOR_TIMEOUT = 60.0
         health = get_generator().health()
         assert health.ok, health.detail  # the probe: the adapter changes what llama.cpp says
-        ask(desktop, alice_patient)
+        try:
+            ask(desktop, alice_patient)
+        except (AssertionError, PlaywrightError) as error:
+            # Known and open (issue 18, 2026-12-08): everything above is asserted for real;
+            # the page's stream from the adapter ends without a finish_reason after a few
+            # tokens and the reviewed answer does not arrive, while the base model's stream
+            # finishes correctly. Not yet diagnosed. Only this last step is excused, so a
+            # regression anywhere before it still fails the test.
+            pytest.xfail(f"the streamed answer through the adapter: {error}"[:300])
 
 
 def ask(page, patient) -> None:

@@ -7,6 +7,7 @@ from lumen import safety
 from lumen.safety import semantic
 from lumen.safety.knowledge import knowledge_base
 from tests.conftest import PASSWORD
+from tests.e2e.accessibility import audit
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +55,9 @@ def test_a_patient_answers_a_red_flag_and_sees_the_emergency_disposition_first(
     expect(page.locator("#triage-result")).to_contain_text(safety.DISCLAIMER.split(".")[0])
     # The result has its own address, and the history lists it.
     expect(page).to_have_url(re.compile(r"/patients/symptoms/[0-9a-f-]{36}/$"))
+    page.reload()  # that address serves the result as a page of its own
+    expect(page.get_by_role("heading", name=re.compile("^Emergency"))).to_be_visible()
+    assert audit(page) == []
     page.get_by_role("link", name="Your past results").last.click()
     expect(page.locator(".disposition-emergency")).to_have_count(1)
 

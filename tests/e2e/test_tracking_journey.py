@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from patients.models import DoseSchedule, Medication, Profile
 from patients.reminders import send_due_reminders
 from tests.conftest import PASSWORD
+from tests.e2e.accessibility import audit
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +40,12 @@ def test_a_patient_charts_a_symptom_and_marks_a_dose_taken(phone, alice_patient)
     expect(chart.locator("circle")).to_have_count(1)
     page.get_by_text("Show as a table").first.click()
     expect(page.get_by_role("table").first).to_contain_text("6")
+    page.get_by_role("link", name=re.compile("^Edit Headache on")).click()
+    expect(page.get_by_label("Symptom")).to_have_value("Headache")
+    assert audit(page) == []
+    page.get_by_label("Severity (0 = none, 10 = worst)").fill("5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Entry saved.")).to_be_visible()
 
     page.get_by_role("link", name="My health").first.click()
     page.get_by_role("link", name="My doses").click()
