@@ -14,7 +14,10 @@ MAX_LENGTH = UnknownDrugName._meta.get_field("name").max_length
 
 
 def normalise(name: str) -> str:
-    return " ".join(name.lower().split())[:MAX_LENGTH]
+    """Lower case, single spaces, no control characters (PostgreSQL text cannot hold NUL, and
+    a typed name never needs one), cut to the column's length."""
+    printable = "".join(c for c in name if c.isprintable() or c.isspace())
+    return " ".join(printable.lower().split())[:MAX_LENGTH]
 
 
 def record_unknown_names(names: Iterable[str]) -> None:
